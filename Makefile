@@ -1,0 +1,47 @@
+# ktseed developer commands. `make demo` and `make test` work on a fresh
+# clone: each creates .venv (python3 -m venv) when it is missing or older
+# than pyproject.toml, installs the project with the extras it needs, runs.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# One stamp per extras set; pyproject.toml changes make them stale.
+DEV_STAMP  := $(VENV)/.ktseed-dev
+DEMO_STAMP := $(VENV)/.ktseed-demo
+PYTEST_ARGS ?=
+
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test lint typecheck docs bench-quick clean help
+
+help:
+	@echo "make demo   - create .venv if needed, install, run the main demo"
+	@echo "make test   - create .venv if needed, install, lint + docs + tests"
+	@echo "make lint   - ruff + mypy on src/"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(DEV_STAMP): pyproject.toml $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+$(DEMO_STAMP): pyproject.toml $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[tf,bench]"
+	touch $@
+
+demo: $(DEMO_STAMP)
+	$(BIN)/ktseed preview --initializer sobol --n 8 --seed 1
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache site

@@ -1,0 +1,96 @@
+"""ktseed: initial designs for KerasTuner.
+
+Pick how a KerasTuner search starts (known configurations, a Latin
+hypercube, Sobol' or Halton points, a CSV file, an earlier run), then let
+KerasTuner's own random search, Bayesian optimisation or Hyperband take over.
+
+Importing ``ktseed`` is cheap: KerasTuner (and with it TensorFlow) is
+imported only when an oracle, tuner or codec is first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
+from typing import TYPE_CHECKING
+from typing import Any
+
+from ktseed.errors import DataSourceError
+from ktseed.errors import DesignTooLargeError
+from ktseed.errors import InitializerConfigError
+from ktseed.errors import InvalidValueError
+from ktseed.errors import KtseedError
+from ktseed.errors import KtseedWarning
+from ktseed.errors import PluginLoadError
+from ktseed.errors import SpaceMismatchError
+from ktseed.errors import UnknownInitializerError
+from ktseed.initializers import FixedInitializer
+from ktseed.initializers import HaltonInitializer
+from ktseed.initializers import Initializer
+from ktseed.initializers import LatinHypercubeInitializer
+from ktseed.initializers import RandomInitializer
+from ktseed.initializers import SobolInitializer
+from ktseed.initializers import UnitCubeInitializer
+from ktseed.registry import available_initializers
+from ktseed.registry import get_initializer_class
+from ktseed.registry import make_initializer
+from ktseed.registry import register_initializer
+from ktseed.registry import unregister_initializer
+from ktseed.space import SpaceCodec
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+
+try:
+    __version__ = _version("ktseed")
+except PackageNotFoundError:  # pragma: no cover - running from a checkout
+    __version__ = "0+unknown"
+
+# Names whose modules import KerasTuner (and TensorFlow): loaded on first use.
+_LAZY: dict[str, str] = {}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module 'ktseed' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+__all__ = [
+    "__version__",
+    # initializers
+    "FixedInitializer",
+    "HaltonInitializer",
+    "Initializer",
+    "LatinHypercubeInitializer",
+    "RandomInitializer",
+    "SobolInitializer",
+    "UnitCubeInitializer",
+    # registry
+    "available_initializers",
+    "get_initializer_class",
+    "make_initializer",
+    "register_initializer",
+    "unregister_initializer",
+    # space
+    "SpaceCodec",
+    # errors
+    "DataSourceError",
+    "DesignTooLargeError",
+    "InitializerConfigError",
+    "InvalidValueError",
+    "KtseedError",
+    "KtseedWarning",
+    "PluginLoadError",
+    "SpaceMismatchError",
+    "UnknownInitializerError",
+]

@@ -1,0 +1,268 @@
+"""The ``ktseed`` command line.
+
+Subcommands:
+
+* ``ktseed list``: every registered initializer and where it comes from.
+* ``ktseed preview``: print the design an initializer makes for a space.
+
+Run ``ktseed <command> --help`` for the options of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from typing import TextIO
+
+from ktseed.errors import KtseedError
+
+
+class CommandError(Exception):
+    """A user-facing error: printed without a traceback, exit status 2."""
+
+
+def _format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    cells = [[str(h) for h in headers]] + [
+        ["" if v is None else str(v) for v in row] for row in rows
+    ]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = []
+    for k, row in enumerate(cells):
+        lines.append(
+            "  ".join(
+                c.ljust(w) for c, w in zip(row, widths, strict=True)
+            ).rstrip()
+        )
+        if k == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ list
+def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
+    from ktseed.registry import available_initializers
+
+    rows: list[tuple[str, ...]] = []
+    for name, entry in available_initializers().items():
+        status = "ok"
+        if args.check:
+            try:
+                entry.load()
+            except Exception as error:  # report, do not crash the listing
+                status = f"fails to load: {error}"
+        rows.append((name, entry.origin, entry.path, status))
+    headers = ["name", "source", "class"] + (["status"] if args.check else [])
+    if not args.check:
+        rows = [r[:3] for r in rows]
+    if args.format == "json":
+        out.write(
+            json.dumps(
+                [dict(zip(headers, r, strict=True)) for r in rows], indent=2
+            )
+        )
+        out.write("\n")
+    else:
+        out.write(_format_table(headers, rows) + "\n")
+    return 0
+
+
+# --------------------------------------------------------------- preview
+def load_space_file(path: str) -> Any:
+    """Reads a search space from a JSON file.
+
+    Accepts ``HyperParameters.get_config()`` output (a dict with ``"space"``)
+    or a KerasTuner ``oracle.json`` (its ``"hyperparameters"`` entry).
+
+    Raises:
+        CommandError: Naming the file and what is wrong with it.
+    """
+    import keras_tuner as kt
+
+    file = Path(path)
+    if not file.is_file():
+        msg = f"space file '{path}' does not exist."
+        raise CommandError(msg)
+    try:
+        config = json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        msg = f"space file '{path}' is not valid JSON: {error}."
+        raise CommandError(msg) from error
+    if isinstance(config, dict) and "hyperparameters" in config:
+        config = config["hyperparameters"]
+    if not isinstance(config, dict) or not isinstance(
+        config.get("space"), list
+    ):
+        msg = (
+            f"space file '{path}' must hold HyperParameters.get_config() "
+            "output (a JSON object with a 'space' list) or an oracle.json."
+        )
+        raise CommandError(msg)
+    try:
+        return kt.HyperParameters.from_config(config)
+    except Exception as error:
+        msg = f"space file '{path}' is not a valid search space: {error}."
+        raise CommandError(msg) from error
+
+
+def _parse_initializer(text: str) -> Any:
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            msg = f"--initializer is not valid JSON: {error}."
+            raise CommandError(msg) from error
+    return text
+
+
+def _cmd_preview(args: argparse.Namespace, out: TextIO) -> int:
+    from ktseed.registry import make_initializer
+    from ktseed.space import SpaceCodec
+
+    spec = _parse_initializer(args.initializer)
+    initializer = make_initializer(spec)
+    if args.space:
+        space = load_space_file(args.space)
+        source = args.space
+    else:
+        from ktseed.examples import example_space
+
+        space = example_space()
+        source = "the built-in example space"
+    overrides: dict[str, Any] = {}
+    if args.n is not None:
+        overrides["n_points"] = args.n
+    if args.seed is not None:
+        overrides["seed"] = args.seed
+    if overrides:
+        config = initializer.get_config()
+        unknown = sorted(set(overrides) - set(config))
+        if unknown:
+            msg = (
+                f"initializer '{initializer.name}' does not take "
+                f"{', '.join(_option_names(unknown))}."
+            )
+            raise CommandError(msg)
+        initializer = type(initializer).from_config({**config, **overrides})
+    codec = SpaceCodec(space)
+    points = initializer.generate(codec, max_trials=args.max_trials)
+    if args.format == "json":
+        out.write(json.dumps(points, indent=2) + "\n")
+        return 0
+    names = codec.names
+    rows = [[i] + [p.get(n, "-") for n in names] for i, p in enumerate(points)]
+    if args.format == "csv":
+        import csv
+
+        writer = csv.writer(out)
+        writer.writerow(["point", *names])
+        writer.writerows([[c if c != "-" else "" for c in r] for r in rows])
+        return 0
+    out.write(
+        f"{initializer!r}: {len(points)} point(s) for {source} "
+        f"({codec.dimension} tunable dimensions)\n"
+    )
+    rows = [[r[0]] + [_short(v) for v in r[1:]] for r in rows]
+    out.write(_format_table(["#", *names], rows) + "\n")
+    return 0
+
+
+def _option_names(keys: Sequence[str]) -> list[str]:
+    return ["--n" if k == "n_points" else f"--{k}" for k in keys]
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+# ------------------------------------------------------------------ main
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``ktseed`` command."""
+    from ktseed import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="ktseed",
+        description="Initial designs for KerasTuner searches.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"ktseed {__version__}"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    p_list = commands.add_parser(
+        "list",
+        help="list the registered initializers and where each comes from",
+    )
+    p_list.add_argument(
+        "--check",
+        action="store_true",
+        help="import every initializer and report the ones that fail",
+    )
+    p_list.add_argument("--format", choices=["table", "json"], default="table")
+    p_list.set_defaults(handler=_cmd_list)
+
+    p_preview = commands.add_parser(
+        "preview", help="print the design an initializer makes for a space"
+    )
+    p_preview.add_argument(
+        "--initializer",
+        "-i",
+        default="sobol",
+        help="a registered name, or a JSON object such as "
+        '\'{"name": "lhs", "optimization": "random-cd"}\' (default: sobol)',
+    )
+    p_preview.add_argument(
+        "--n", type=int, default=None, help="number of points (n_points)"
+    )
+    p_preview.add_argument("--seed", type=int, default=None, help="design seed")
+    p_preview.add_argument(
+        "--space",
+        default=None,
+        help="JSON file with HyperParameters.get_config() output or an "
+        "oracle.json (default: a built-in example space)",
+    )
+    p_preview.add_argument(
+        "--max-trials",
+        type=int,
+        default=None,
+        help="trial budget used to size a default design",
+    )
+    p_preview.add_argument(
+        "--format", choices=["table", "json", "csv"], default="table"
+    )
+    p_preview.set_defaults(handler=_cmd_preview)
+
+    for register in _EXTRA_COMMANDS:
+        register(commands)
+    return parser
+
+
+# Subcommands defined in other modules add themselves here.
+_EXTRA_COMMANDS: list[Any] = []
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Runs the ``ktseed`` command; returns the exit status."""
+    # TensorFlow's C++ start-up banner is noise on a command line.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    out = out or sys.stdout
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.handler(args, out)
+    except (CommandError, KtseedError) as error:
+        sys.stderr.write(f"ktseed {args.command}: error: {error}\n")
+        return 2
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

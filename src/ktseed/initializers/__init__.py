@@ -1,0 +1,34 @@
+"""Initial designs: the strategy classes behind the registry names.
+
+===========  =============================================  ==================
+name         class                                          kind
+===========  =============================================  ==================
+``fixed``    :class:`FixedInitializer`                      your configurations
+``random``   :class:`RandomInitializer`                     uniform, seeded
+``lhs``      :class:`LatinHypercubeInitializer`             Latin hypercube
+``sobol``    :class:`SobolInitializer`                      scrambled Sobol'
+``halton``   :class:`HaltonInitializer`                     scrambled Halton
+===========  =============================================  ==================
+"""
+
+from __future__ import annotations
+
+from ktseed.initializers.base import Initializer
+from ktseed.initializers.base import UnitCubeInitializer
+from ktseed.initializers.base import default_n_points
+from ktseed.initializers.fixed import FixedInitializer
+from ktseed.initializers.halton import HaltonInitializer
+from ktseed.initializers.lhs import LatinHypercubeInitializer
+from ktseed.initializers.random import RandomInitializer
+from ktseed.initializers.sobol import SobolInitializer
+
+__all__ = [
+    "FixedInitializer",
+    "HaltonInitializer",
+    "Initializer",
+    "LatinHypercubeInitializer",
+    "RandomInitializer",
+    "SobolInitializer",
+    "UnitCubeInitializer",
+    "default_n_points",
+]

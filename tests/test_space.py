@@ -1,0 +1,295 @@
+from __future__ import annotations
+
+import json
+import math
+
+import keras_tuner as kt
+import numpy as np
+import pytest
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+from ktseed import InvalidValueError
+from ktseed import SpaceCodec
+from ktseed.space import UPPER_COORDINATE
+
+from .strategies import spaces
+from .strategies import unit_points
+
+PROPERTY = settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def _is_continuous_float(hp) -> bool:
+    return type(hp).__name__ == "Float" and hp.step is None
+
+
+def _same(hp, a, b) -> bool:
+    if _is_continuous_float(hp):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    return type(a) is type(b) and a == b
+
+
+def _hp_by_active_name(codec: SpaceCodec, values: dict) -> dict:
+    """The entry that produced each name's value (last active wins, as KT)."""
+    active = {}
+    seen: dict = {}
+    for hp in codec.entries:
+        if all(c.is_active(seen) for c in hp.conditions):
+            active[hp.name] = hp
+            seen[hp.name] = values.get(hp.name)
+    return active
+
+
+def _points(data, codec: SpaceCodec) -> np.ndarray:
+    rows = data.draw(unit_points(codec.dimension))
+    return np.array(rows, dtype=float).reshape(len(rows), codec.dimension)
+
+
+# ------------------------------------------------------------ properties
+@PROPERTY
+@given(data=st.data())
+def test_decoded_points_are_valid_native_and_json(data):
+    codec = SpaceCodec(data.draw(spaces()))
+    points = _points(data, codec)
+    decoded = codec.decode(points)
+    assert len(decoded) == len(points)
+    for values in decoded:
+        codec.validate(values)  # complete, canonical, in range, on grid
+        assert json.loads(json.dumps(values)) == values
+        for value in values.values():
+            assert type(value) in (int, float, str, bool)
+
+
+@PROPERTY
+@given(data=st.data())
+def test_decode_matches_kerastuner_prob_to_value(data):
+    codec = SpaceCodec(data.draw(spaces()))
+    points = _points(data, codec)
+    for row, values in zip(points, codec.decode(points)):
+        column = {id(hp): j for j, hp in enumerate(codec.tunable)}
+        producers = _hp_by_active_name(codec, values)
+        for name, hp in producers.items():
+            if type(hp).__name__ == "Fixed":
+                expected = hp.value
+            else:
+                expected = hp.prob_to_value(
+                    min(row[column[id(hp)]], UPPER_COORDINATE)
+                )
+            assert _same(hp, values[name], expected), (
+                name,
+                hp,
+                values[name],
+                expected,
+            )
+
+
+@PROPERTY
+@given(data=st.data())
+def test_decode_encode_round_trip(data):
+    codec = SpaceCodec(data.draw(spaces()))
+    for values in codec.decode(_points(data, codec)):
+        again = codec.decode_one(codec.encode(values))
+        assert again.keys() == values.keys()
+        producers = _hp_by_active_name(codec, values)
+        for name in values:
+            assert _same(producers[name], again[name], values[name])
+
+
+@PROPERTY
+@given(data=st.data())
+def test_canonicalize_is_idempotent_and_accepts_defaults(data):
+    codec = SpaceCodec(data.draw(spaces()))
+    defaults = codec.defaults()
+    codec.validate(defaults)
+    assert codec.canonicalize(defaults) == defaults
+
+
+# ------------------------------------------------------------- decoding
+def test_decode_orders_and_fills_fixed(space):
+    codec = SpaceCodec(space)
+    assert codec.dimension == 9
+    (values,) = codec.decode(np.zeros((1, codec.dimension)))
+    assert values == {
+        "units": 32,
+        "lr": 1e-4,
+        "act": "relu",
+        "bn": False,
+        "epochs": 3,
+        "dropout": 0.0,
+        "layers": 1,
+    }
+
+
+def test_decode_honours_nested_conditions(space):
+    codec = SpaceCodec(space)
+    u = np.full((1, codec.dimension), 0.99)
+    (values,) = codec.decode(u)
+    assert values["layers"] == 3 and values["kind"] == "b"
+    assert "units_2" in values and "beta" in values
+    u[0, [h.name for h in codec.tunable].index("kind")] = 0.1  # kind -> "a"
+    (values,) = codec.decode(u)
+    assert values["kind"] == "a" and "beta" not in values
+
+
+def test_decode_clips_one_below_the_range_end():
+    hp = kt.HyperParameters()
+    hp.Int("n", 2, 32, sampling="log")
+    assert hp.space[0].prob_to_value(1.0) == 33  # KerasTuner's own overflow
+    assert SpaceCodec(hp).decode([[1.0]]) == [{"n": 32}]
+
+
+def test_decode_rejects_wrong_shape_and_nan(space):
+    codec = SpaceCodec(space)
+    with pytest.raises(ValueError, match=r"shape \(n, 9\).*got shape \(2, 3\)"):
+        codec.decode(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="NaN"):
+        codec.decode(np.full((1, 9), np.nan))
+
+
+def test_empty_space_decodes_to_empty_points():
+    codec = SpaceCodec(kt.HyperParameters())
+    assert codec.dimension == 0
+    assert codec.decode(np.zeros((3, 0))) == [{}, {}, {}]
+
+
+def test_encode_uses_default_for_inactive(space):
+    codec = SpaceCodec(space)
+    values = codec.defaults()  # layers=1: units_2, kind, beta inactive
+    vector = codec.encode(values)
+    position = [h.name for h in codec.tunable].index("units_2")
+    units_2 = codec.tunable[position]
+    assert vector[position] == pytest.approx(
+        units_2.value_to_prob(units_2.default)
+    )
+
+
+# -------------------------------------------------------- canonicalize
+def test_canonicalize_snaps_to_kerastuner_form(space):
+    codec = SpaceCodec(space)
+    got = codec.canonicalize(
+        {
+            "units": 64.0,
+            "lr": np.float32(0.01),
+            "dropout": 0.3,
+            "layers": 2.0,
+            "bn": np.bool_(True),
+        },
+        fill_defaults=True,
+    )
+    assert got["units"] == 64 and type(got["units"]) is int
+    assert got["dropout"] == 0.30000000000000004  # KerasTuner's grid value
+    assert got["layers"] == 2 and type(got["layers"]) is int
+    assert got["bn"] is True
+    assert got["units_2"] == 8 and got["kind"] == "a"  # defaults filled
+
+
+@pytest.mark.parametrize(
+    ("values", "pattern"),
+    [
+        ({"unit": 64}, r"unknown hyperparameter 'unit'.*Did you mean 'units'"),
+        (
+            {"units": 65},
+            r"'units' \(Int\) got 65: off the grid \(nearest grid value 64\)",
+        ),
+        (
+            {"units": 100000},
+            r"'units' \(Int\) got 100000: outside the range; expected an integer in \[32, 512\]",
+        ),
+        ({"units": 64.5}, r"'units' \(Int\) got 64.5: not an integer"),
+        ({"units": "64"}, r"'units' \(Int\) got '64': wrong type str"),
+        ({"units": True}, r"'units' \(Int\) got True: wrong type bool"),
+        ({"lr": float("inf")}, r"'lr' \(Float\) got inf: not a finite number"),
+        (
+            {"lr": 0.5},
+            r"'lr' \(Float\) got 0.5: outside the range; expected a float in \[0.0001, 0.1\] \(log scale\)",
+        ),
+        ({"dropout": 0.25}, r"'dropout' \(Float\) got 0.25: off the grid"),
+        (
+            {"act": "relu6"},
+            r"'act' \(Choice\) got 'relu6': not one of the choices \(did you mean 'relu'\?\)",
+        ),
+        ({"act": 1}, r"'act' \(Choice\) got 1: wrong type int"),
+        (
+            {"layers": 4},
+            r"'layers' \(Choice\) got 4: not one of the choices; expected one of \[1, 2, 3\]",
+        ),
+        (
+            {"bn": 1},
+            r"'bn' \(Boolean\) got 1: wrong type int; expected True or False",
+        ),
+        (
+            {"epochs": 4},
+            r"'epochs' \(Fixed\) got 4: not the fixed value; expected the fixed value 3",
+        ),
+    ],
+)
+def test_canonicalize_errors_name_hp_value_and_expectation(
+    space, values, pattern
+):
+    codec = SpaceCodec(space)
+    with pytest.raises(InvalidValueError, match=pattern) as info:
+        codec.canonicalize(values, fill_defaults=True, where="fixed point 2")
+    assert str(info.value).startswith("fixed point 2: ")
+
+
+def test_inactive_values_drop_or_raise(space):
+    codec = SpaceCodec(space)
+    values = {"layers": 1, "units_2": 16}
+    assert "units_2" not in codec.canonicalize(values, fill_defaults=True)
+    with pytest.raises(
+        InvalidValueError,
+        match=r"'units_2' got 16 but is inactive: it needs 'layers' in \[2, 3\], got 1",
+    ):
+        codec.canonicalize(values, fill_defaults=True, on_inactive="raise")
+
+
+def test_missing_active_value_without_defaults(space):
+    codec = SpaceCodec(space)
+    with pytest.raises(
+        InvalidValueError, match="'units' is active but has no value"
+    ):
+        codec.canonicalize({})
+
+
+def test_validate_requires_canonical_form(space):
+    codec = SpaceCodec(space)
+    values = codec.defaults()
+    codec.validate(values)
+    assert codec.is_valid(values)
+    bad = {**values, "units": 32.0}
+    with pytest.raises(
+        InvalidValueError,
+        match=r"got 32.0 \(float\), which is not in canonical form; expected 32 \(int\)",
+    ):
+        codec.validate(bad)
+    assert not codec.is_valid(bad)
+
+
+def test_bool_choice_is_stored_as_int_by_kerastuner():
+    hp = kt.HyperParameters()
+    hp.Choice("flag", [True, False])
+    codec = SpaceCodec(hp)
+    assert codec.canonicalize({"flag": True}) == {"flag": 1}
+    with pytest.raises(InvalidValueError, match="not one of the choices"):
+        codec.canonicalize({"flag": 2})
+
+
+def test_float_choice_matches_within_tolerance():
+    hp = kt.HyperParameters()
+    hp.Choice("rate", [0.1, 0.01])
+    codec = SpaceCodec(hp)
+    assert codec.canonicalize({"rate": 0.1 + 1e-15}) == {"rate": 0.1}
+
+
+def test_point_key_matches_kerastuner_hashing():
+    codec = SpaceCodec(kt.HyperParameters())
+    assert codec.point_key({"a": 64}) != codec.point_key({"a": 64.0})
+    assert codec.point_key({"a": 1, "b": 2}) == codec.point_key(
+        {"b": 2, "a": 1}
+    )
