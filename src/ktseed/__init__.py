@@ -40,7 +40,12 @@ from ktseed.registry import unregister_initializer
 from ktseed.space import SpaceCodec
 
 if TYPE_CHECKING:  # pragma: no cover
-    pass
+    from ktseed.oracles import SeededBayesianOptimizationOracle
+    from ktseed.oracles import SeededHyperbandOracle
+    from ktseed.oracles import SeededRandomSearchOracle
+    from ktseed.tuners import SeededBayesianOptimization
+    from ktseed.tuners import SeededHyperband
+    from ktseed.tuners import SeededRandomSearch
 
 try:
     __version__ = _version("ktseed")
@@ -48,7 +53,14 @@ except PackageNotFoundError:  # pragma: no cover - running from a checkout
     __version__ = "0+unknown"
 
 # Names whose modules import KerasTuner (and TensorFlow): loaded on first use.
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "SeededRandomSearchOracle": "ktseed.oracles",
+    "SeededBayesianOptimizationOracle": "ktseed.oracles",
+    "SeededHyperbandOracle": "ktseed.oracles",
+    "SeededRandomSearch": "ktseed.tuners",
+    "SeededBayesianOptimization": "ktseed.tuners",
+    "SeededHyperband": "ktseed.tuners",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -67,6 +79,13 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "__version__",
+    # oracles and tuners (imported on first use)
+    "SeededBayesianOptimization",
+    "SeededBayesianOptimizationOracle",
+    "SeededHyperband",
+    "SeededHyperbandOracle",
+    "SeededRandomSearch",
+    "SeededRandomSearchOracle",
     # initializers
     "FixedInitializer",
     "HaltonInitializer",

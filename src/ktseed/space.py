@@ -665,9 +665,8 @@ class SpaceCodec:
         return "; ".join(reasons) or "its conditions are not met"
 
     # ----------------------------------------------------------- helpers
-    def point_key(
-        self, values: Mapping[str, Any]
-    ) -> tuple[tuple[str, str], ...]:
+    @staticmethod
+    def point_key(values: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         """A hashable key for de-duplication, as KerasTuner hashes values.
 
         KerasTuner's duplicate check hashes ``str(value)`` per name; this key

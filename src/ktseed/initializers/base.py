@@ -194,6 +194,14 @@ class Initializer(abc.ABC):
             )
         return points[:n]
 
+    def size_hint(self) -> int | None:
+        """The design size if it is known without the space, else None.
+
+        The seeded oracles use it to refuse an oversized design when they
+        are built, before any trial runs.
+        """
+        return self.n_points
+
     def resolve_n_points(
         self, codec: SpaceCodec, *, max_trials: int | None = None
     ) -> int:
@@ -219,6 +227,28 @@ class Initializer(abc.ABC):
         and need not be canonical yet: :meth:`generate` does both, and
         removes duplicates.
         """
+
+    def observations(
+        self,
+        space: keras_tuner.HyperParameters | SpaceCodec,
+        objective: Any,
+    ) -> list[tuple[Values, float]]:
+        """Scored configurations to feed a surrogate model without running them.
+
+        Most initializers have none; ``prior_run`` in ``mode="observe"``
+        returns the earlier run's completed trials. Only
+        :class:`~ktseed.oracles.SeededBayesianOptimizationOracle` accepts
+        initializers that return observations.
+
+        Args:
+            space: The new search space.
+            objective: The new search's ``keras_tuner.Objective``.
+
+        Returns:
+            ``(values, score)`` pairs, values canonical for ``space`` and
+            scores as recorded (in the objective's own direction).
+        """
+        return []
 
     # -------------------------------------------------------------- config
     def get_config(self) -> dict[str, Any]:

@@ -112,6 +112,10 @@ class FixedInitializer(Initializer):
             "points": [dict(p) for p in self.points],
         }
 
+    def size_hint(self) -> int:
+        """The number of points (before duplicates are dropped)."""
+        return self.n_points if self.n_points is not None else len(self.points)
+
     def _default_n_points(
         self, codec: SpaceCodec, max_trials: int | None
     ) -> int:

@@ -1,0 +1,286 @@
+"""Every touch of a private KerasTuner name lives here, and only here.
+
+KerasTuner has no public hook for initial designs (keras-tuner #604, #699),
+so the seeded oracles need a handful of private seams of keras-tuner 1.4.x.
+This module names each one in :data:`PRIVATE_API`, checks them all when
+:mod:`ktseed.oracles` is imported, and fails with an error that says which
+name moved if a KerasTuner release renames one. The rest of ktseed calls the
+small functions and mixins below and never spells a private name.
+
+The seams:
+
+* ``Oracle._duplicate(values)``: KerasTuner's duplicate check (hash of the
+  active values), used to skip design points already tried.
+* ``Oracle._random_values()``: the one random sampler shared by every
+  oracle; Hyperband's round-0 candidates come from it, so the Hyperband
+  design hooks in here and leaves the bracket bookkeeping untouched.
+* ``Oracle._seed_state``: the random sampler's counter, reset when ktseed
+  honours ``seed=0`` (KerasTuner treats 0 as "no seed").
+* ``BayesianOptimizationOracle._random_populate_space()``: the random phase.
+* ``BayesianOptimizationOracle._vectorize_trials()``: the GP's training data;
+  prior-run observations are appended to it.
+* ``BayesianOptimizationOracle._make_gpr()``, ``.gpr`` and ``._random_state``:
+  rebuilt when the seed is fixed up.
+* ``Oracle._retry_queue``: trials cut off between writing ``trial.json`` and
+  ``oracle.json`` are queued for retry on reload.
+* ``HyperbandOracle._random_trial`` (the call site of ``_random_values``),
+  ``_get_size`` and ``_get_num_brackets``: how many new configurations a
+  Hyperband search draws, to refuse a design that could never run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
+import keras_tuner
+import numpy as np
+from keras_tuner.oracles import BayesianOptimizationOracle
+from keras_tuner.oracles import HyperbandOracle
+
+#: (owner, name, kind) of every private KerasTuner name ktseed relies on.
+PRIVATE_API: tuple[tuple[type, str, str], ...] = (
+    (keras_tuner.Oracle, "_duplicate", "method"),
+    (keras_tuner.Oracle, "_random_values", "method"),
+    (keras_tuner.Oracle, "_seed_state", "attribute"),
+    (keras_tuner.Oracle, "_retry_queue", "attribute"),
+    (BayesianOptimizationOracle, "_random_populate_space", "method"),
+    (BayesianOptimizationOracle, "_vectorize_trials", "method"),
+    (BayesianOptimizationOracle, "_make_gpr", "method"),
+    (BayesianOptimizationOracle, "gpr", "attribute"),
+    (BayesianOptimizationOracle, "_random_state", "attribute"),
+    (HyperbandOracle, "_random_trial", "method"),
+    (HyperbandOracle, "_get_size", "method"),
+    (HyperbandOracle, "_get_num_brackets", "method"),
+)
+
+#: Parameters the seams must accept (beyond ``self``).
+_SIGNATURES: dict[str, list[str]] = {
+    "_duplicate": ["values"],
+    "_random_values": [],
+    "_random_populate_space": [],
+    "_vectorize_trials": [],
+    "_make_gpr": [],
+    "_random_trial": ["trial_id", "bracket"],
+    "_get_size": ["bracket_num", "round_num"],
+    "_get_num_brackets": [],
+}
+
+
+def _probe_attributes(owner: type) -> set[str]:
+    """Instance attributes set by ``owner.__init__`` (on a throwaway object)."""
+    hp = keras_tuner.HyperParameters()
+    hp.Float("x", 0.0, 1.0)
+    if issubclass(owner, HyperbandOracle):
+        oracle = owner(max_epochs=3, hyperparameters=hp)
+    else:
+        oracle = owner(max_trials=1, hyperparameters=hp)
+    return set(vars(oracle))
+
+
+def check_private_api() -> list[str]:
+    """Lists the private KerasTuner names that are missing or changed.
+
+    Returns:
+        One human-readable problem per missing method or attribute, or an
+        empty list when the installed KerasTuner has every seam.
+    """
+    problems = []
+    attributes: dict[type, set[str]] = {}
+    for owner, name, kind in PRIVATE_API:
+        where = f"keras_tuner {owner.__name__}.{name}"
+        if kind == "method":
+            member = getattr(owner, name, None)
+            if not callable(member):
+                problems.append(f"{where} (a method) is missing")
+                continue
+            expected = _SIGNATURES.get(name)
+            if expected is not None:
+                params = list(inspect.signature(member).parameters)[1:]
+                if params != expected:
+                    problems.append(
+                        f"{where} takes {params}, ktseed expects {expected}"
+                    )
+        else:
+            if owner not in attributes:
+                attributes[owner] = _probe_attributes(owner)
+            if name not in attributes[owner]:
+                problems.append(f"{where} (an attribute) is missing")
+    return problems
+
+
+def assert_private_api() -> None:
+    """Raises ``ImportError`` naming every seam this KerasTuner lacks."""
+    problems = check_private_api()
+    if problems:
+        msg = (
+            "ktseed's seeded oracles rely on private KerasTuner internals "
+            f"that this keras-tuner {keras_tuner.__version__} does not "
+            "have: " + "; ".join(problems) + ". Install a keras-tuner "
+            "version ktseed supports (>=1.4.8,<1.5) or upgrade ktseed."
+        )
+        raise ImportError(msg)
+
+
+# ----------------------------------------------------------- functions
+def is_duplicate(oracle: keras_tuner.Oracle, values: dict[str, Any]) -> bool:
+    """KerasTuner's own "already tried" check for ``values``."""
+    return bool(oracle._duplicate(values))
+
+
+def apply_seed(oracle: keras_tuner.Oracle, seed: int) -> None:
+    """Makes ``seed`` the oracle's seed, ``0`` included.
+
+    KerasTuner's ``Oracle.__init__`` does ``seed or random.randint(...)``,
+    so ``seed=0`` silently becomes a random seed (keras-tuner #421).
+    """
+    oracle.seed = seed
+    oracle._seed_state = seed
+    if isinstance(oracle, BayesianOptimizationOracle):
+        oracle._random_state = np.random.RandomState(seed)
+        oracle.gpr = oracle._make_gpr()
+
+
+def reseed_acquisition(oracle: BayesianOptimizationOracle, salt: int) -> None:
+    """Reseeds the stock GP's restart sampler after a resume.
+
+    KerasTuner does not persist it, so a resumed search would draw fresh
+    entropy; deriving it from the seed and the trial count keeps a resumed
+    search reproducible.
+    """
+    oracle._random_state = np.random.RandomState(
+        (int(oracle.seed) + int(salt)) % (2**32)
+    )
+
+
+def random_response(oracle: BayesianOptimizationOracle) -> dict[str, Any]:
+    """The Bayesian oracle's own random-phase response."""
+    response: dict[str, Any] = oracle._random_populate_space()
+    return response
+
+
+def kerastuner_random_values(
+    oracle: keras_tuner.Oracle,
+) -> dict[str, Any] | None:
+    """A random point from KerasTuner's sampler (``None`` when exhausted)."""
+    values: dict[str, Any] | None = keras_tuner.Oracle._random_values(oracle)
+    return values
+
+
+@contextlib.contextmanager
+def _initial_points_satisfied(
+    oracle: BayesianOptimizationOracle,
+) -> Iterator[None]:
+    # The parent switches to the GP when `len(completed) >=
+    # (num_initial_points or max(3 * dims, 3))`. ktseed decides the switch
+    # itself (design size, prior observations), so while it asks for a GP
+    # step it sets a truthy value the parent's check always passes.
+    saved = oracle.num_initial_points
+    oracle.num_initial_points = -1
+    try:
+        yield
+    finally:
+        oracle.num_initial_points = saved
+
+
+def stock_gp_step(
+    oracle: BayesianOptimizationOracle, trial_id: str
+) -> dict[str, Any]:
+    """One proposal of KerasTuner's own GP (fit, then UCB optimisation)."""
+    with _initial_points_satisfied(oracle):
+        response: dict[str, Any] = BayesianOptimizationOracle.populate_space(
+            oracle, trial_id
+        )
+    return response
+
+
+def requeue_orphaned_running_trials(oracle: keras_tuner.Oracle) -> None:
+    """Queues for retry RUNNING trials that no tuner is running."""
+    ongoing = {t.trial_id for t in oracle.ongoing_trials.values()}
+    queued = set(oracle._retry_queue)
+    for trial_id in list(oracle.start_order):
+        trial = oracle.trials.get(trial_id)
+        if (
+            trial is not None
+            and trial.status == "RUNNING"
+            and trial_id not in ongoing
+            and trial_id not in queued
+        ):
+            oracle._retry_queue.append(trial_id)
+            queued.add(trial_id)
+
+
+def hyperband_round0_capacity(oracle: HyperbandOracle) -> int | None:
+    """New configurations a Hyperband search draws (None: unbounded)."""
+    if oracle.hyperband_iterations == float("inf"):
+        return None
+    per_iteration = sum(
+        oracle._get_size(bracket, 0)
+        for bracket in range(oracle._get_num_brackets())
+    )
+    return int(per_iteration * oracle.hyperband_iterations)
+
+
+# -------------------------------------------------------------- mixins
+class RandomValuesHook:
+    """Lets a subclass answer ``_random_values`` before KerasTuner does.
+
+    The subclass implements ``_ktseed_values_instead_of_random()``, which
+    returns a values dict to use instead of a random draw, or ``None``.
+    """
+
+    def _ktseed_values_instead_of_random(self) -> dict[str, Any] | None:
+        raise NotImplementedError
+
+    def _random_values(self) -> dict[str, Any] | None:
+        values = self._ktseed_values_instead_of_random()
+        if values is not None:
+            return values
+        return kerastuner_random_values(self)
+
+
+class ObservationsHook:
+    """Appends extra ``(x, y)`` rows to the stock GP's training data.
+
+    The subclass implements ``_ktseed_extra_observations()`` returning an
+    ``(n, d)`` array in KerasTuner's vector layout and ``n`` scores framed
+    for minimisation (as ``_vectorize_trials`` frames them).
+    """
+
+    def _ktseed_extra_observations(
+        self,
+    ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        raise NotImplementedError
+
+    def _vectorize_trials(
+        self,
+    ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        x, y = BayesianOptimizationOracle._vectorize_trials(self)
+        extra_x, extra_y = self._ktseed_extra_observations()
+        if len(extra_y) == 0:
+            return x, y
+        if len(y) == 0:
+            return extra_x, extra_y
+        return (
+            np.vstack([np.asarray(x, dtype=float), extra_x]),
+            np.concatenate([np.asarray(y, dtype=float), extra_y]),
+        )
+
+
+__all__ = [
+    "PRIVATE_API",
+    "ObservationsHook",
+    "RandomValuesHook",
+    "apply_seed",
+    "assert_private_api",
+    "check_private_api",
+    "is_duplicate",
+    "kerastuner_random_values",
+    "hyperband_round0_capacity",
+    "random_response",
+    "requeue_orphaned_running_trials",
+    "reseed_acquisition",
+    "stock_gp_step",
+]
