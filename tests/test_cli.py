@@ -20,7 +20,12 @@ def test_list_shows_builtins_with_source(clean_registry):
     status, text = run("list")
     assert status == 0
     assert (
-        "sobol   built-in  ktseed.initializers.sobol:SobolInitializer" in text
+        "sobol      built-in  ktseed.initializers.sobol:SobolInitializer"
+        in text
+    )
+    assert (
+        "prior_run  built-in  ktseed.initializers.prior_run:PriorRunInitializer"
+        in text
     )
     status, text = run("list", "--format", "json", "--check")
     rows = json.loads(text)

@@ -81,6 +81,13 @@ def test_decode_matches_kerastuner_prob_to_value(data):
                 expected = hp.prob_to_value(
                     min(row[column[id(hp)]], UPPER_COORDINATE)
                 )
+                if type(hp).__name__ in ("Int", "Float"):
+                    # KerasTuner can round past its own range (an Int with
+                    # reverse_log sampling gives min - 1 at 0.0); the codec
+                    # clips, everything else must match exactly.
+                    expected = type(expected)(
+                        min(max(expected, hp.min_value), hp.max_value)
+                    )
             assert _same(hp, values[name], expected), (
                 name,
                 hp,

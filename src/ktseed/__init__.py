@@ -25,10 +25,12 @@ from ktseed.errors import KtseedWarning
 from ktseed.errors import PluginLoadError
 from ktseed.errors import SpaceMismatchError
 from ktseed.errors import UnknownInitializerError
+from ktseed.initializers import CSVInitializer
 from ktseed.initializers import FixedInitializer
 from ktseed.initializers import HaltonInitializer
 from ktseed.initializers import Initializer
 from ktseed.initializers import LatinHypercubeInitializer
+from ktseed.initializers import PriorRunInitializer
 from ktseed.initializers import RandomInitializer
 from ktseed.initializers import SobolInitializer
 from ktseed.initializers import UnitCubeInitializer
@@ -87,10 +89,12 @@ __all__ = [
     "SeededRandomSearch",
     "SeededRandomSearchOracle",
     # initializers
+    "CSVInitializer",
     "FixedInitializer",
     "HaltonInitializer",
     "Initializer",
     "LatinHypercubeInitializer",
+    "PriorRunInitializer",
     "RandomInitializer",
     "SobolInitializer",
     "UnitCubeInitializer",

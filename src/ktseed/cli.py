@@ -4,6 +4,8 @@ Subcommands:
 
 * ``ktseed list``: every registered initializer and where it comes from.
 * ``ktseed preview``: print the design an initializer makes for a space.
+* ``ktseed export``: write a KerasTuner project's trials as a CSV file that
+  the ``csv`` initializer reads back.
 
 Run ``ktseed <command> --help`` for the options of each.
 """
@@ -247,6 +249,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Subcommands defined in other modules add themselves here.
 _EXTRA_COMMANDS: list[Any] = []
+
+
+def _register_export(commands: Any) -> None:
+    from ktseed.export import add_export_command
+
+    add_export_command(commands)
+
+
+_EXTRA_COMMANDS.append(_register_export)
+
+
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

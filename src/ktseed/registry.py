@@ -52,6 +52,8 @@ _BUILTINS: dict[str, str] = {
     "lhs": "ktseed.initializers.lhs:LatinHypercubeInitializer",
     "sobol": "ktseed.initializers.sobol:SobolInitializer",
     "halton": "ktseed.initializers.halton:HaltonInitializer",
+    "csv": "ktseed.initializers.csv:CSVInitializer",
+    "prior_run": "ktseed.initializers.prior_run:PriorRunInitializer",
 }
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")

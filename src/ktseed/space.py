@@ -59,8 +59,16 @@ def _hp_classes() -> Any:
     return hp_module
 
 
-def _kind(hp: Any) -> str:
-    """The KerasTuner type name of ``hp``: ``"Int"``, ``"Float"``, ..."""
+def hp_kind(hp: Any) -> str:
+    """The KerasTuner type name of ``hp``: ``"Int"``, ``"Float"``, ...
+
+    Args:
+        hp: A KerasTuner hyperparameter.
+
+    Returns:
+        ``"Fixed"``, ``"Boolean"``, ``"Choice"``, ``"Int"``, ``"Float"``, or
+        the class name of any other hyperparameter type.
+    """
     hp_module = _hp_classes()
     for kind in ("Fixed", "Boolean", "Choice", "Int", "Float"):
         if isinstance(hp, getattr(hp_module, kind)):
@@ -68,9 +76,17 @@ def _kind(hp: Any) -> str:
     return type(hp).__name__
 
 
-def _describe(hp: Any) -> str:
-    """A short human description of what ``hp`` accepts."""
-    kind = _kind(hp)
+def describe_hp(hp: Any) -> str:
+    """A short human description of what ``hp`` accepts, for messages.
+
+    Args:
+        hp: A KerasTuner hyperparameter.
+
+    Returns:
+        For example ``"an integer in [32, 512] on the linear grid with step
+        32"`` or ``"one of ['relu', 'tanh']"``.
+    """
+    kind = hp_kind(hp)
     if kind == "Fixed":
         return f"the fixed value {hp.value!r}"
     if kind == "Boolean":
@@ -123,6 +139,17 @@ def _nearest_grid_index(hp: Any, value: float) -> int:
         ) / math.log(hp.step)
     index: int = min(max(round(raw), 0), _grid_size(hp) - 1)
     return index
+
+
+def _bucket_index(u: NDArray[np.float64], n: int) -> NDArray[np.int64]:
+    """Vectorised ``hp_utils.prob_to_index``: ``floor(u / (1 / n))``.
+
+    Written exactly as KerasTuner computes it (dividing by the bucket width
+    rather than multiplying by ``n``), so that coordinates on a bucket
+    boundary, such as 0.6 with 5 buckets, land in the same bucket.
+    """
+    index = np.floor(u / (1 / n)).astype(np.int64)
+    return np.minimum(index, n - 1)
 
 
 def _grid_value(hp: Any, index: int) -> Any:
@@ -230,7 +257,7 @@ class SpaceCodec:
         present: dict[str, NDArray[np.bool_]] = {}
         column = 0
         for hp in self.entries:
-            if _kind(hp) == "Fixed":
+            if hp_kind(hp) == "Fixed":
                 values = np.empty(n, dtype=object)
                 values[:] = [hp.value] * n
             else:
@@ -279,19 +306,19 @@ class SpaceCodec:
 
     def _decode_column(self, hp: Any, u: NDArray[np.float64]) -> NDArray[Any]:
         """Vectorised ``hp.prob_to_value`` over one coordinate column."""
-        kind = _kind(hp)
+        kind = hp_kind(hp)
         out = np.empty(u.shape[0], dtype=object)
         if kind == "Boolean":
             out[:] = (u >= 0.5).tolist()
             return out
         if kind == "Choice":
             choices = list(hp.values)
-            index = np.minimum(np.floor(u * len(choices)), len(choices) - 1)
-            out[:] = [choices[i] for i in index.astype(int).tolist()]
+            index = _bucket_index(u, len(choices))
+            out[:] = [choices[i] for i in index.tolist()]
             return out
         if kind in ("Int", "Float") and hp.step is not None:
             size = _grid_size(hp)
-            index = np.minimum(np.floor(u * size), size - 1).astype(np.int64)
+            index = _bucket_index(u, size)
             if hp.sampling == "linear":
                 # Same IEEE operations as KerasTuner's `min + index * step`.
                 if kind == "Int":
@@ -368,7 +395,7 @@ class SpaceCodec:
 
     @staticmethod
     def _encode_value(hp: Any, value: Any) -> float:
-        kind = _kind(hp)
+        kind = hp_kind(hp)
         if kind in ("Int", "Float") and hp.step is not None:
             index = _nearest_grid_index(hp, float(value))
             return (index + 0.5) / _grid_size(hp)
@@ -445,12 +472,12 @@ class SpaceCodec:
                     hp, values[hp.name], where=where
                 )
                 consumed.add(hp.name)
-            elif fill_defaults or _kind(hp) == "Fixed":
+            elif fill_defaults or hp_kind(hp) == "Fixed":
                 result[hp.name] = self.default_value(hp)
             else:
                 msg = (
                     f"{prefix}hyperparameter '{hp.name}' is active but has "
-                    f"no value; expected {_describe(hp)}. Give a value or "
+                    f"no value; expected {describe_hp(hp)}. Give a value or "
                     "let ktseed fill in the default."
                 )
                 raise InvalidValueError(msg, hp_name=hp.name)
@@ -513,7 +540,7 @@ class SpaceCodec:
         which its grid never produces); such a default is snapped to the
         nearest grid value.
         """
-        kind = _kind(hp)
+        kind = hp_kind(hp)
         if kind == "Fixed":
             return _native(hp.value)
         default = _native(hp.default)
@@ -538,13 +565,13 @@ class SpaceCodec:
             InvalidValueError: If the value does not fit ``hp``.
         """
         value = _native(value)
-        kind = _kind(hp)
+        kind = hp_kind(hp)
         prefix = f"{where}: " if where else ""
 
         def fail(reason: str) -> InvalidValueError:
             msg = (
                 f"{prefix}hyperparameter '{hp.name}' ({kind}) got "
-                f"{value!r}: {reason}; expected {_describe(hp)}."
+                f"{value!r}: {reason}; expected {describe_hp(hp)}."
             )
             return InvalidValueError(msg, hp_name=hp.name, value=value)
 
@@ -681,4 +708,10 @@ def coerce_points(points: Sequence[Mapping[str, Any]]) -> list[Values]:
     return [{str(k): _native(v) for k, v in p.items()} for p in points]
 
 
-__all__ = ["UPPER_COORDINATE", "SpaceCodec", "coerce_points"]
+__all__ = [
+    "UPPER_COORDINATE",
+    "SpaceCodec",
+    "coerce_points",
+    "describe_hp",
+    "hp_kind",
+]

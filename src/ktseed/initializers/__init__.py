@@ -1,14 +1,16 @@
 """Initial designs: the strategy classes behind the registry names.
 
-===========  =============================================  ==================
-name         class                                          kind
-===========  =============================================  ==================
-``fixed``    :class:`FixedInitializer`                      your configurations
-``random``   :class:`RandomInitializer`                     uniform, seeded
-``lhs``      :class:`LatinHypercubeInitializer`             Latin hypercube
-``sobol``    :class:`SobolInitializer`                      scrambled Sobol'
-``halton``   :class:`HaltonInitializer`                     scrambled Halton
-===========  =============================================  ==================
+=============  ===========================================  ==================
+name           class                                        kind
+=============  ===========================================  ==================
+``fixed``      :class:`FixedInitializer`                    your configurations
+``random``     :class:`RandomInitializer`                   uniform, seeded
+``lhs``        :class:`LatinHypercubeInitializer`           Latin hypercube
+``sobol``      :class:`SobolInitializer`                    scrambled Sobol'
+``halton``     :class:`HaltonInitializer`                   scrambled Halton
+``csv``        :class:`CSVInitializer`                      rows of a CSV file
+``prior_run``  :class:`PriorRunInitializer`                 an earlier project
+=============  ===========================================  ==================
 """
 
 from __future__ import annotations
@@ -16,17 +18,21 @@ from __future__ import annotations
 from ktseed.initializers.base import Initializer
 from ktseed.initializers.base import UnitCubeInitializer
 from ktseed.initializers.base import default_n_points
+from ktseed.initializers.csv import CSVInitializer
 from ktseed.initializers.fixed import FixedInitializer
 from ktseed.initializers.halton import HaltonInitializer
 from ktseed.initializers.lhs import LatinHypercubeInitializer
+from ktseed.initializers.prior_run import PriorRunInitializer
 from ktseed.initializers.random import RandomInitializer
 from ktseed.initializers.sobol import SobolInitializer
 
 __all__ = [
+    "CSVInitializer",
     "FixedInitializer",
     "HaltonInitializer",
     "Initializer",
     "LatinHypercubeInitializer",
+    "PriorRunInitializer",
     "RandomInitializer",
     "SobolInitializer",
     "UnitCubeInitializer",

@@ -1,0 +1,520 @@
+"""``prior_run``: start from an earlier KerasTuner project's trials."""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from dataclasses import dataclass
+from dataclasses import field
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import ClassVar
+
+from ktseed.errors import DataSourceError
+from ktseed.errors import InitializerConfigError
+from ktseed.errors import InvalidValueError
+from ktseed.errors import KtseedWarning
+from ktseed.initializers.base import Initializer
+from ktseed.initializers.base import default_n_points
+from ktseed.prior_runs import check_project
+from ktseed.prior_runs import load_prior_run
+from ktseed.prior_runs import trial_sort_key
+from ktseed.space import SpaceCodec
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    import keras_tuner
+
+    from ktseed.prior_runs import PriorRun
+    from ktseed.prior_runs import PriorTrial
+    from ktseed.space import OnInactive
+    from ktseed.space import Values
+
+MODES = ("replay", "observe")
+ON_INVALID = ("skip", "raise")
+
+#: How many example reasons a warning or error quotes.
+_EXAMPLES = 3
+
+
+@dataclass
+class _Usage:
+    """Why prior trials were or were not used (for the warning)."""
+
+    total: int
+    not_completed: dict[str, int] = field(default_factory=dict)
+    no_score: int = 0
+    invalid: list[str] = field(default_factory=list)
+    duplicates: int = 0
+    beyond_top_k: int = 0
+    dropped_names: list[str] = field(default_factory=list)
+    new_names: list[str] = field(default_factory=list)
+
+    def unused_parts(self) -> list[str]:
+        parts = []
+        if self.not_completed:
+            statuses = ", ".join(
+                f"{status}: {count}"
+                for status, count in sorted(self.not_completed.items())
+            )
+            count = sum(self.not_completed.values())
+            parts.append(f"{count} not COMPLETED ({statuses})")
+        if self.no_score:
+            parts.append(f"{self.no_score} COMPLETED without a finite score")
+        if self.invalid:
+            examples = " | ".join(self.invalid[:_EXAMPLES])
+            parts.append(
+                f"{len(self.invalid)} with values the new search space "
+                f"rejects (first: {examples})"
+            )
+        if self.duplicates:
+            parts.append(
+                f"{self.duplicates} identical to a better trial once mapped "
+                "to the new search space"
+            )
+        return parts
+
+    def noteworthy(self) -> bool:
+        return bool(self.unused_parts() or self.dropped_names or self.new_names)
+
+
+class PriorRunInitializer(Initializer):
+    """Starts from the trials of an earlier KerasTuner project.
+
+    The project is the ``directory``/``project_name`` pair the earlier tuner
+    was given; :func:`~ktseed.prior_runs.load_prior_run` reads its
+    ``trial_*/trial.json`` files (plain JSON, nothing unpickled) when the
+    design is generated, so the run may still be growing when the
+    initializer is built.
+
+    Two modes:
+
+    * ``mode="replay"`` (default): the design is the ``top_k`` best
+      COMPLETED prior configurations, best first by the prior objective's
+      direction (ties broken by trial id, so the order is stable), run
+      again as the first trials.
+    * ``mode="observe"``: the design is empty. :meth:`observations` returns
+      every usable COMPLETED prior trial as ``(values, score)``, which the
+      seeded Bayesian oracle feeds to its Gaussian process without running
+      them.
+
+    The prior objective: KerasTuner does not store the objective in the
+    project, but each trial's ``score`` is the best value of the objective's
+    metric (``Oracle.score_trial``), and the metric is recorded in the
+    trial's ``metrics`` with the objective's direction. So the prior
+    objective is a metric that every scored trial recorded and whose best
+    value equals the score (within a relative tolerance of 1e-9). Replay
+    ranks trials by that metric's direction (pass ``direction`` when it
+    cannot be told, for example after a custom ``score_trial``). Observe
+    mode refuses, with :class:`~ktseed.errors.DataSourceError` naming both
+    objectives, when the new objective's name is not among the prior
+    metrics, has another direction, or does not match the scores; pass
+    ``allow_objective_mismatch=True`` to use the recorded scores anyway.
+
+    Space drift between the runs is handled per trial: hyperparameters the
+    new space does not have are dropped, hyperparameters new to it take
+    their default, values for hyperparameters inactive in the new space are
+    dropped, and a trial with a value outside the new range, off its grid
+    or not among its choices is skipped (``on_invalid="skip"``, the
+    default) or raises :class:`~ktseed.errors.InvalidValueError`
+    (``on_invalid="raise"``). Trials that become identical after the mapping
+    are used once (the better one). A :class:`~ktseed.errors.KtseedWarning`
+    says how many trials were used and, per reason, why the others were not
+    (not COMPLETED, no finite score, rejected values, duplicates), and which
+    hyperparameters were dropped or defaulted.
+
+    Args:
+        directory: The ``directory`` of the earlier tuner.
+        project_name: Its ``project_name``.
+        mode: ``"replay"`` or ``"observe"``.
+        top_k: Replay: how many of the best trials to run. ``None`` uses
+            ``n_points`` if given, else
+            :func:`~ktseed.initializers.base.default_n_points`. Not allowed
+            in observe mode.
+        direction: Replay: ``"min"`` or ``"max"``, the prior objective's
+            direction. ``None`` (default) infers it from the trials.
+        on_invalid: ``"skip"`` (default) or ``"raise"`` for prior values the
+            new search space rejects.
+        allow_objective_mismatch: Observe: use the prior scores even when
+            the prior objective is not the new one.
+        n_points: Caps the replay design (with ``top_k``, the smaller of
+            the two applies). Not allowed in observe mode.
+        check_exists: Check at construction that the project directory
+            exists, so that a typo fails before any trial runs. The trials
+            themselves are read when the design is generated.
+            :meth:`from_config` does not check (a resumed search uses the
+            stored points even if the project was moved since).
+
+    Raises:
+        InitializerConfigError: For an argument of the wrong type or value.
+        DataSourceError: With ``check_exists``, if the directory or project
+            does not exist.
+
+    Example:
+        >>> init = PriorRunInitializer(
+        ...     "runs", "mlp_v1", top_k=5, check_exists=False
+        ... )
+        >>> init.get_config()["mode"]
+        'replay'
+    """
+
+    name: ClassVar[str] = "prior_run"
+    _on_inactive: ClassVar[OnInactive] = "drop"
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        project_name: str,
+        *,
+        mode: str = "replay",
+        top_k: int | None = None,
+        direction: str | None = None,
+        on_invalid: str = "skip",
+        allow_objective_mismatch: bool = False,
+        n_points: int | None = None,
+        check_exists: bool = True,
+    ) -> None:
+        super().__init__(n_points=n_points)
+        label = self._label()
+        if not isinstance(directory, (str, os.PathLike)):
+            msg = (
+                f"{label}: `directory` must be a path (str or os.PathLike); "
+                f"got {directory!r} of type {type(directory).__name__}."
+            )
+            raise InitializerConfigError(msg)
+        if not isinstance(project_name, str) or not project_name:
+            msg = (
+                f"{label}: `project_name` must be a non-empty string "
+                f"(got {project_name!r})."
+            )
+            raise InitializerConfigError(msg)
+        if mode not in MODES:
+            msg = (
+                f"{label}: `mode` must be 'replay' or 'observe' (got {mode!r})."
+            )
+            raise InitializerConfigError(msg)
+        if top_k is not None and (
+            isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1
+        ):
+            msg = (
+                f"{label}: `top_k` must be a positive integer or None "
+                f"(got {top_k!r})."
+            )
+            raise InitializerConfigError(msg)
+        if direction not in (None, "min", "max"):
+            msg = (
+                f"{label}: `direction` must be 'min', 'max' or None "
+                f"(got {direction!r})."
+            )
+            raise InitializerConfigError(msg)
+        if on_invalid not in ON_INVALID:
+            msg = (
+                f"{label}: `on_invalid` must be 'skip' or 'raise' "
+                f"(got {on_invalid!r})."
+            )
+            raise InitializerConfigError(msg)
+        if not isinstance(allow_objective_mismatch, bool):
+            msg = (
+                f"{label}: `allow_objective_mismatch` must be True or False "
+                f"(got {allow_objective_mismatch!r})."
+            )
+            raise InitializerConfigError(msg)
+        if not isinstance(check_exists, bool):
+            msg = (
+                f"{label}: `check_exists` must be True or False "
+                f"(got {check_exists!r})."
+            )
+            raise InitializerConfigError(msg)
+        if mode == "observe" and (top_k is not None or n_points is not None):
+            msg = (
+                f"{label}: `top_k` and `n_points` size the replayed design; "
+                "with mode='observe' the design is empty and every usable "
+                "trial is observed. Drop them or use mode='replay'."
+            )
+            raise InitializerConfigError(msg)
+        self.directory = os.fspath(directory)
+        self.project_name = project_name
+        self.mode = mode
+        self.top_k = top_k
+        self.direction = direction
+        self.on_invalid = on_invalid
+        self.allow_objective_mismatch = allow_objective_mismatch
+        if check_exists:
+            check_project(self.directory, self.project_name)
+
+    # -------------------------------------------------------------- config
+    def get_config(self) -> dict[str, Any]:
+        """See :meth:`Initializer.get_config`; adds the constructor options."""
+        return {
+            **super().get_config(),
+            "directory": self.directory,
+            "project_name": self.project_name,
+            "mode": self.mode,
+            "top_k": self.top_k,
+            "direction": self.direction,
+            "on_invalid": self.on_invalid,
+            "allow_objective_mismatch": self.allow_objective_mismatch,
+        }
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Initializer:
+        """Rebuilds the initializer without checking that the project exists.
+
+        The project is read (and checked) when the design is generated.
+        """
+        return super().from_config({"check_exists": False, **config})
+
+    # -------------------------------------------------------------- design
+    def size_hint(self) -> int | None:
+        """0 in observe mode; else the smaller of ``top_k`` and ``n_points``.
+
+        ``None`` when neither is given: the default design size depends on
+        the search space (and the design may be smaller when the project
+        has fewer usable trials).
+        """
+        if self.mode == "observe":
+            return 0
+        caps = [c for c in (self.n_points, self.top_k) if c]
+        return min(caps) if caps else None
+
+    def _default_n_points(
+        self, codec: SpaceCodec, max_trials: int | None
+    ) -> int:
+        if self.mode == "observe":
+            return 0
+        if self.top_k is not None:
+            return self.top_k
+        return default_n_points(codec.dimension, max_trials)
+
+    def _generate(self, codec: SpaceCodec, n: int) -> list[Mapping[str, Any]]:
+        if self.mode == "observe":
+            return []
+        k = n if self.top_k is None else min(n, self.top_k)
+        run = self._load()
+        usage, usable = self._map_trials(run, codec)
+        direction = self._ranking_direction(run, usable)
+        kept = _best_distinct(usable, codec, direction, usage)
+        usage.beyond_top_k = max(0, len(kept) - k)
+        design = kept[:k]
+        self._warn(run, usage, len(design), stacklevel=4)
+        return [values for _, values in design]
+
+    def observations(
+        self,
+        space: keras_tuner.HyperParameters | SpaceCodec,
+        objective: Any,
+    ) -> list[tuple[Values, float]]:
+        """The prior trials as scored points of the new space (observe mode).
+
+        Args:
+            space: The new search space.
+            objective: The new search's ``keras_tuner.Objective`` (anything
+                with ``name`` and ``direction``).
+
+        Returns:
+            In ``mode="observe"``, one ``(values, score)`` pair per usable
+            COMPLETED prior trial, in trial-id order: values complete and
+            canonical for ``space``, score as recorded. In replay mode the
+            prior trials are run instead, so the list is empty.
+
+        Raises:
+            DataSourceError: If the project cannot be read, has no usable
+                COMPLETED trial, or (without ``allow_objective_mismatch``)
+                its objective is not ``objective``.
+            InvalidValueError: With ``on_invalid="raise"``, for a prior value
+                the new space rejects.
+        """
+        if self.mode != "observe":
+            return []
+        name = getattr(objective, "name", None)
+        direction = getattr(objective, "direction", None)
+        if not isinstance(name, str) or direction not in ("min", "max"):
+            msg = (
+                f"{self._label()}: `objective` must be a keras_tuner."
+                "Objective with a name and a direction 'min' or 'max' "
+                f"(got {objective!r})."
+            )
+            raise InitializerConfigError(msg)
+        codec = space if isinstance(space, SpaceCodec) else SpaceCodec(space)
+        run = self._load()
+        self._require_completed(run)
+        mismatch = run.objective_mismatch(name, direction)
+        if mismatch is not None and not self.allow_objective_mismatch:
+            msg = (
+                f"{self._label()}: prior run '{run.project_dir}' was scored "
+                f"on {run.describe_objective()}, but the new objective is "
+                f"Objective(name='{name}', direction='{direction}') "
+                f"({mismatch}). Its scores would mislead the new search's "
+                "model. Tune the same objective, use mode='replay', or pass "
+                "allow_objective_mismatch=True if the scores are comparable."
+            )
+            raise DataSourceError(msg)
+        usage, usable = self._map_trials(run, codec)
+        kept = _best_distinct(usable, codec, direction, usage)
+        kept.sort(key=lambda item: trial_sort_key(item[0].trial_id))
+        self._warn(run, usage, len(kept), stacklevel=3)
+        return [(values, float(trial.score or 0.0)) for trial, values in kept]
+
+    # ------------------------------------------------------------- helpers
+    def _load(self) -> PriorRun:
+        return load_prior_run(self.directory, self.project_name)
+
+    def _require_completed(self, run: PriorRun) -> None:
+        if run.completed:
+            return
+        statuses = ", ".join(
+            f"{status}: {count}"
+            for status, count in sorted(run.status_counts().items())
+        )
+        msg = (
+            f"{self._label()}: prior run '{run.project_dir}' has no "
+            f"COMPLETED trial ({len(run.trials)} trial(s); {statuses}). "
+            "Use a project whose search completed trials."
+        )
+        raise DataSourceError(msg)
+
+    def _map_trials(
+        self, run: PriorRun, codec: SpaceCodec
+    ) -> tuple[_Usage, list[tuple[PriorTrial, Values]]]:
+        """Maps every scored trial to the new space; counts the others."""
+        self._require_completed(run)
+        usage = _Usage(total=len(run.trials))
+        names = set(codec.names)
+        prior_names = run.space_names()
+        usage.dropped_names = [n for n in prior_names if n not in names]
+        usage.new_names = [n for n in codec.names if n not in prior_names]
+        usable: list[tuple[PriorTrial, Values]] = []
+        for trial in run.trials:
+            if trial.status != "COMPLETED":
+                usage.not_completed[trial.status] = (
+                    usage.not_completed.get(trial.status, 0) + 1
+                )
+                continue
+            if not trial.is_scored:
+                usage.no_score += 1
+                continue
+            where = f"prior trial {trial.trial_id} ('{trial.path}')"
+            values = {k: v for k, v in trial.values.items() if k in names}
+            try:
+                canonical = codec.canonicalize(
+                    values, fill_defaults=True, on_inactive="drop", where=where
+                )
+            except InvalidValueError as error:
+                if self.on_invalid == "raise":
+                    msg = (
+                        f"{self._label()}: {error} The new search space "
+                        "rejects this prior value (on_invalid='raise'); pass "
+                        "on_invalid='skip' to leave such trials out."
+                    )
+                    raise InvalidValueError(
+                        msg, hp_name=error.hp_name, value=error.value
+                    ) from error
+                usage.invalid.append(
+                    f"trial {trial.trial_id}: {_reason(error, where)}"
+                )
+                continue
+            usable.append((trial, canonical))
+        if not usable:
+            parts = "; ".join(usage.unused_parts())
+            msg = (
+                f"{self._label()}: none of the {usage.total} trial(s) of "
+                f"prior run '{run.project_dir}' can be used: {parts}. Check "
+                "that the new search space matches the earlier one."
+            )
+            raise DataSourceError(msg)
+        return usage, usable
+
+    def _ranking_direction(
+        self, run: PriorRun, usable: list[tuple[PriorTrial, Values]]
+    ) -> str:
+        if self.direction is not None:
+            return self.direction
+        inferred = run.infer_direction()
+        if inferred is not None:
+            return inferred
+        if len(usable) == 1:
+            return "min"  # A single trial needs no ranking.
+        candidates = run.objective_candidates()
+        if candidates:
+            why = "the scores match metrics with both directions (" + (
+                ", ".join(f"'{n}': {d}" for n, d in candidates.items()) + ")"
+            )
+        else:
+            why = "no recorded metric's best value matches every score"
+        msg = (
+            f"{self._label()}: cannot tell the direction of prior run "
+            f"'{run.project_dir}''s objective: {why}. Pass direction='min' "
+            "or direction='max'."
+        )
+        raise DataSourceError(msg)
+
+    def _warn(
+        self, run: PriorRun, usage: _Usage, used: int, *, stacklevel: int
+    ) -> None:
+        if not usage.noteworthy():
+            return
+        parts = usage.unused_parts()
+        if usage.beyond_top_k:
+            parts.append(f"{usage.beyond_top_k} not among the best {used}")
+        text = (
+            f"{self._label()}: using {used} of {usage.total} trial(s) of "
+            f"prior run '{run.project_dir}'"
+        )
+        if parts:
+            text += "; not used: " + "; ".join(parts)
+        text += "."
+        if usage.dropped_names:
+            text += (
+                " Dropped hyperparameters the new space does not have: "
+                f"{', '.join(usage.dropped_names)}."
+            )
+        if usage.new_names:
+            text += (
+                " Hyperparameters new in this space take their default: "
+                f"{', '.join(usage.new_names)}."
+            )
+        warnings.warn(text, KtseedWarning, stacklevel=stacklevel)
+
+
+def _reason(error: InvalidValueError, where: str) -> str:
+    """The error message without its ``where`` prefix."""
+    text = str(error).rstrip(".")
+    prefix = f"{where}: "
+    return text[len(prefix) :] if text.startswith(prefix) else text
+
+
+def _best_distinct(
+    usable: list[tuple[PriorTrial, Values]],
+    codec: SpaceCodec,
+    direction: str,
+    usage: _Usage,
+) -> list[tuple[PriorTrial, Values]]:
+    """Best first (ties by trial id), keeping the best of identical points."""
+    sign = -1.0 if direction == "max" else 1.0
+    ranked = sorted(
+        usable,
+        key=lambda item: (
+            sign * _score(item[0]),
+            *trial_sort_key(item[0].trial_id),
+        ),
+    )
+    seen: set[tuple[tuple[str, str], ...]] = set()
+    kept: list[tuple[PriorTrial, Values]] = []
+    for trial, values in ranked:
+        key = codec.point_key(values)
+        if key in seen:
+            usage.duplicates += 1
+            continue
+        seen.add(key)
+        kept.append((trial, values))
+    return kept
+
+
+def _score(trial: PriorTrial) -> float:
+    score = trial.score
+    return score if score is not None and math.isfinite(score) else math.inf
+
+
+__all__ = ["PriorRunInitializer"]

@@ -1,0 +1,660 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import keras_tuner as kt
+import pytest
+
+from ktseed import DataSourceError
+from ktseed import InitializerConfigError
+from ktseed import InvalidValueError
+from ktseed import KtseedWarning
+from ktseed import SpaceCodec
+from ktseed import get_initializer_class
+from ktseed import make_initializer
+from ktseed.initializers import CSVInitializer
+
+DEFAULTS = {
+    "units": 32,
+    "lr": 1e-4,
+    "act": "relu",
+    "bn": False,
+    "epochs": 3,
+    "dropout": 0.0,
+    "layers": 1,
+}
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "points.csv") -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def generate(path, space, **kwargs):
+    return CSVInitializer(path, **kwargs).generate(space)
+
+
+# ------------------------------------------------------------------ parsing
+def test_rows_become_canonical_native_points(tmp_path, space):
+    path = write(
+        tmp_path,
+        "units,lr,act,bn,epochs,dropout,layers,units_2,kind,beta\n"
+        "64,0.01,tanh,true,3,0.3,2,16,b,0.75\n"
+        "256.0,1e-3,elu,No,3.0,0.1,1,,,\n",
+    )
+    first, second = generate(path, space)
+    assert first == {
+        "units": 64,
+        "lr": 0.01,
+        "act": "tanh",
+        "bn": True,
+        "epochs": 3,
+        "dropout": 0.30000000000000004,  # KerasTuner's own grid value
+        "layers": 2,
+        "units_2": 16,
+        "kind": "b",
+        "beta": 0.75,
+    }
+    assert second == {
+        **DEFAULTS,
+        "units": 256,
+        "lr": 1e-3,
+        "act": "elu",
+        "dropout": 0.1,
+    }
+    assert type(second["units"]) is int and type(second["epochs"]) is int
+    codec = SpaceCodec(space)
+    for point in (first, second):
+        codec.validate(point)
+    json.dumps([first, second])
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("true", True),
+        ("FALSE", False),
+        ("Yes", True),
+        ("no", False),
+        ("1", True),
+        ("0", False),
+        (" True ", True),
+    ],
+)
+def test_boolean_words(tmp_path, space, text, value):
+    path = write(tmp_path, f"bn\n{text}\n")
+    assert generate(path, space) == [{**DEFAULTS, "bn": value}]
+
+
+def test_missing_columns_and_empty_cells_take_defaults(tmp_path, space):
+    path = write(tmp_path, "units,act,layers,kind\n,tanh,2,\n")
+    (point,) = generate(path, space)
+    assert point == {
+        **DEFAULTS,
+        "act": "tanh",
+        "layers": 2,
+        "units_2": 8,
+        "kind": "a",
+    }
+
+
+def test_cells_of_inactive_conditional_hyperparameters_are_ignored(
+    tmp_path, space
+):
+    # layers=1 makes units_2/kind/beta inactive: even a bad value is ignored;
+    # kind=a makes beta inactive.
+    path = write(
+        tmp_path,
+        "layers,units_2,kind,beta\n1,not-a-number,zzz,5\n2,32,a,\n2,32,a,abc\n",
+    )
+    with pytest.warns(KtseedWarning, match=r"data row 3 repeats data row 2"):
+        points = generate(path, space)
+    assert points == [
+        DEFAULTS,
+        {**DEFAULTS, "layers": 2, "units_2": 32, "kind": "a"},
+    ]
+
+
+def test_choice_cells_are_parsed_by_the_choice_type(tmp_path):
+    hp = kt.HyperParameters()
+    hp.Choice("n", [1, 2, 4])
+    hp.Choice("f", [0.5, 1.5])
+    hp.Choice("s", ["1", "two"])
+    hp.Choice("flag", [True, False])
+    hp.Fixed("mode", "fast")
+    path = write(
+        tmp_path,
+        "n,f,s,flag,mode\n4.0,1.5,1,false,fast\n2, 0.5 ,two,TRUE, fast\n",
+    )
+    assert generate(path, hp) == [
+        {"n": 4, "f": 1.5, "s": "1", "flag": 0, "mode": "fast"},
+        {"n": 2, "f": 0.5, "s": "two", "flag": 1, "mode": "fast"},
+    ]
+
+
+def test_bom_and_crlf_are_accepted(tmp_path, space):
+    path = write(tmp_path, b"\xef\xbb\xbfunits,act\r\n64,elu\r\n\r\n")
+    assert generate(path, space) == [{**DEFAULTS, "units": 64, "act": "elu"}]
+
+
+def test_quoted_fields_and_other_delimiters(tmp_path):
+    hp = kt.HyperParameters()
+    hp.Choice("opt", ["adam, amsgrad", "sgd"])
+    hp.Int("n", 1, 5)
+    path = write(tmp_path, 'opt,n\n"adam, amsgrad",2\n')
+    assert generate(path, hp) == [{"opt": "adam, amsgrad", "n": 2}]
+    path = write(tmp_path, "opt;n\nsgd;3\n", "semi.csv")
+    assert generate(path, hp, delimiter=";") == [{"opt": "sgd", "n": 3}]
+
+
+# ------------------------------------------------------------------ columns
+def test_columns_renames(tmp_path, space):
+    path = write(tmp_path, "n_units,learning_rate\n128,0.001\n")
+    points = generate(
+        path, space, columns={"n_units": "units", "learning_rate": "lr"}
+    )
+    assert points == [{**DEFAULTS, "units": 128, "lr": 0.001}]
+
+
+def test_unknown_column_names_the_closest_hyperparameter(tmp_path, space):
+    path = write(tmp_path, "units,dropuot\n64,0.1\n")
+    with pytest.raises(
+        DataSourceError,
+        match=r"initializer 'csv': '.*points\.csv' column 'dropuot' \(column 2\) is not a hyperparameter of the search space \(did you mean 'dropout'\?\)\. Known hyperparameters: units, lr, act, .*Rename the column with `columns=\{'dropuot': '<name>'\}`, or list it in `ignore_columns`",
+    ):
+        generate(path, space)
+    points = generate(path, space, ignore_columns=["dropuot"])
+    assert points == [{**DEFAULTS, "units": 64}]
+
+
+def test_status_and_score_columns_are_not_hyperparameters(tmp_path, space):
+    path = write(tmp_path, "units,score,status\n64,0.5,COMPLETED\n")
+    assert generate(path, space, score_column="score") == [
+        {**DEFAULTS, "units": 64}
+    ]
+    with pytest.raises(
+        DataSourceError,
+        match=r"column 'score' \(column 2\) is not a hyperparameter",
+    ):
+        generate(path, space)
+
+
+def test_a_hyperparameter_named_status_keeps_its_column(tmp_path):
+    hp = kt.HyperParameters()
+    hp.Choice("status", ["on", "off"])
+    path = write(tmp_path, "status\noff\n")
+    assert generate(path, hp) == [{"status": "off"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs", "pattern"),
+    [
+        (
+            "units,units\n64,64\n",
+            {},
+            r"'.*points\.csv' has the column 'units' twice in its header \(columns 1 and 2\)",
+        ),
+        (
+            ",units\n0,64\n",
+            {},
+            r"'.*points\.csv' column 1 has no name in the header.*ignore_columns=\[''\]",
+        ),
+        (
+            "units,n_units\n64,96\n",
+            {"columns": {"n_units": "units"}},
+            r"'.*points\.csv' gives hyperparameter 'units' twice: column 'units' and column 'n_units'",
+        ),
+        (
+            "units\n64\n",
+            {"columns": {"n_units": "units"}},
+            r"`columns` renames 'n_units', but '.*points\.csv' has no such column; its columns are: units",
+        ),
+        (
+            "n_units\n64\n",
+            {"columns": {"n_units": "unit"}},
+            r"`columns` maps 'n_units' to 'unit', which is not a hyperparameter of the search space \(did you mean 'units'\?\)",
+        ),
+        (
+            "units,loss\n64,1\n",
+            {"score_column": "los"},
+            r"score column 'los' is not in the header of '.*points\.csv'; its columns are: units, loss\. Did you mean 'loss'\?",
+        ),
+        (
+            "units;act\n64;elu\n",
+            {},
+            r"has a single column 'units;act'; the file seems to use ';' between fields\. Pass delimiter=';'",
+        ),
+    ],
+)
+def test_header_errors(tmp_path, space, text, kwargs, pattern):
+    path = write(tmp_path, text)
+    with pytest.raises(DataSourceError, match=pattern):
+        generate(path, space, **kwargs)
+
+
+def test_unnamed_columns_can_be_ignored(tmp_path, space):
+    path = write(tmp_path, ",units\n0,64\n1,96\n")
+    points = generate(path, space, ignore_columns=[""])
+    assert [p["units"] for p in points] == [64, 96]
+
+
+# --------------------------------------------------------------- value errors
+@pytest.mark.parametrize(
+    ("header", "cell", "pattern"),
+    [
+        (
+            "units",
+            "100000",
+            r"hyperparameter 'units' \(Int\) got 100000: outside the range; expected an integer in \[32, 512\]",
+        ),
+        (
+            "units",
+            "65",
+            r"hyperparameter 'units' \(Int\) got 65: off the grid \(nearest grid value 64\)",
+        ),
+        (
+            "units",
+            "64.5",
+            r"hyperparameter 'units' \(Int\) got 64\.5: not an integer",
+        ),
+        (
+            "units",
+            "abc",
+            r"hyperparameter 'units' \(Int\) got 'abc': not a number; expected an integer in \[32, 512\]",
+        ),
+        (
+            "lr",
+            "nan",
+            r"hyperparameter 'lr' \(Float\) got 'nan': NaN is not a value",
+        ),
+        (
+            "lr",
+            "-inf",
+            r"hyperparameter 'lr' \(Float\) got '-inf': infinity is not a value",
+        ),
+        (
+            "dropout",
+            "0.25",
+            r"hyperparameter 'dropout' \(Float\) got 0\.25: off the grid",
+        ),
+        (
+            "act",
+            "gelu",
+            r"hyperparameter 'act' \(Choice\) got 'gelu': not one of the choices \(did you mean 'elu'\?\)",
+        ),
+        (
+            "layers",
+            "4",
+            r"hyperparameter 'layers' \(Choice\) got 4: not one of the choices; expected one of \[1, 2, 3\]",
+        ),
+        (
+            "layers",
+            "two",
+            r"hyperparameter 'layers' \(Choice\) got 'two': not a number",
+        ),
+        (
+            "bn",
+            "maybe",
+            r"hyperparameter 'bn' \(Boolean\) got 'maybe': not true/false, yes/no or 1/0",
+        ),
+        (
+            "epochs",
+            "4",
+            r"hyperparameter 'epochs' \(Fixed\) got 4: not the fixed value; expected the fixed value 3",
+        ),
+    ],
+)
+def test_value_errors_name_file_row_column_and_reason(
+    tmp_path, space, header, cell, pattern
+):
+    path = write(
+        tmp_path,
+        f"{header}\n\n{DEFAULTS[header]}\n{cell}\n",
+    )
+    with pytest.raises(
+        InvalidValueError,
+        match=rf"^'{path}', data row 2 \(line 4\), column '{header}': "
+        + pattern,
+    ) as info:
+        generate(path, space)
+    assert info.value.hp_name == header
+
+
+def test_renamed_column_errors_name_the_csv_column(tmp_path, space):
+    path = write(tmp_path, "n_units\n33\n")
+    with pytest.raises(
+        InvalidValueError,
+        match=r"data row 1 \(line 2\), column 'n_units': hyperparameter 'units' \(Int\) got 33: off the grid",
+    ):
+        generate(path, space, columns={"n_units": "units"})
+
+
+def test_row_longer_than_the_header(tmp_path, space):
+    path = write(tmp_path, "units,act\n64,elu\n96,relu,extra\n")
+    with pytest.raises(
+        DataSourceError,
+        match=r"data row 2 \(line 3\) has 3 cells but the header has 2 columns",
+    ):
+        generate(path, space)
+
+
+def test_short_rows_leave_the_last_cells_empty(tmp_path, space):
+    path = write(tmp_path, "units,act\n64\n")
+    assert generate(path, space) == [{**DEFAULTS, "units": 64}]
+
+
+# ---------------------------------------------------------------- file errors
+@pytest.mark.parametrize(
+    ("content", "pattern"),
+    [
+        ("", r"CSV file '.*points\.csv' is empty; expected a header"),
+        ("\n  \n,,\n", r"CSV file '.*points\.csv' is empty"),
+        (
+            "units,act\n",
+            r"CSV file '.*points\.csv' has a header \(units, act\) but no data rows",
+        ),
+        (
+            "units,act\n\n",
+            r"CSV file '.*' has a header \(units, act\) but no data rows",
+        ),
+        (
+            b"units\n64\n\xff\xfe\n",
+            r"'.*points\.csv' line 3: byte 0xff \(offset 9\) is not UTF-8 .*Save the file as UTF-8",
+        ),
+    ],
+)
+def test_file_errors(tmp_path, space, content, pattern):
+    path = write(tmp_path, content)
+    with pytest.raises(
+        DataSourceError, match=r"^initializer 'csv': " + pattern
+    ):
+        generate(path, space)
+
+
+def test_missing_file_fails_at_construction_and_when_read(tmp_path, space):
+    missing = tmp_path / "nope.csv"
+    with pytest.raises(
+        DataSourceError,
+        match=r"initializer 'csv': CSV file '.*nope\.csv' does not exist\. Check the `path`",
+    ):
+        CSVInitializer(missing)
+    with pytest.raises(
+        DataSourceError, match=r"CSV file '.*' is a directory, not a file"
+    ):
+        CSVInitializer(tmp_path)
+    # A config rebuilt on resume does not need the file until it is read.
+    init = make_initializer({"name": "csv", "path": str(missing)})
+    with pytest.raises(
+        DataSourceError, match=r"CSV file '.*nope\.csv' does not exist"
+    ):
+        init.generate(space)
+    lazy = CSVInitializer(missing, check_exists=False)
+    missing.write_text("units\n96\n")
+    assert [p["units"] for p in lazy.generate(space)] == [96]
+
+
+def test_the_file_is_read_when_the_design_is_generated(tmp_path, space):
+    path = write(tmp_path, "units\n64\n")
+    init = CSVInitializer(path)
+    path.write_text("units\n128\n")
+    assert init.generate(space) == [{**DEFAULTS, "units": 128}]
+
+
+# ------------------------------------------------------------ on_invalid
+def test_skip_invalid_rows_warns_once_with_count_and_reasons(tmp_path, space):
+    path = write(
+        tmp_path, "units,act\n64,elu\n65,elu\n96,gelu\n128,tanh\nabc,relu\n"
+    )
+    with pytest.warns(KtseedWarning) as record:
+        points = generate(path, space, on_invalid="skip")
+    assert len(record) == 1
+    text = str(record[0].message)
+    assert text.startswith(
+        f"initializer 'csv': skipped 3 of 5 data row(s) of '{path}' with invalid values (on_invalid='skip'); first reasons: "
+    )
+    assert (
+        f"'{path}', data row 2 (line 3), column 'units': hyperparameter 'units' (Int) got 65: off the grid"
+        in text
+    )
+    assert "data row 3 (line 4), column 'act'" in text
+    assert "data row 5 (line 6), column 'units'" in text
+    assert [p["units"] for p in points] == [64, 128]
+
+
+def test_skip_with_every_row_invalid_is_an_error(tmp_path, space):
+    path = write(tmp_path, "units\n65\n66\n")
+    with pytest.raises(
+        DataSourceError,
+        match=r"every one of the 2 selected data row\(s\) of '.*' is invalid; first reasons: .*data row 1",
+    ):
+        generate(path, space, on_invalid="skip")
+
+
+# ------------------------------------------------------ selection & order
+def test_rows_select_data_rows_in_the_given_order(tmp_path, space):
+    path = write(tmp_path, "units\n32\n64\n\n96\n128\n160\n")
+    assert [p["units"] for p in generate(path, space, rows=[4, 1])] == [128, 32]
+    assert [p["units"] for p in generate(path, space, rows="2-3,5")] == [
+        64,
+        96,
+        160,
+    ]
+    assert [p["units"] for p in generate(path, space, rows="4-")] == [128, 160]
+    assert [p["units"] for p in generate(path, space, rows="2-", limit=2)] == [
+        64,
+        96,
+    ]
+    with pytest.raises(
+        DataSourceError,
+        match=r"`rows` selects data row 7, but '.*' has 5 data row\(s\)\. Use 'A-'",
+    ):
+        generate(path, space, rows="3-7")
+    with pytest.raises(DataSourceError, match=r"`rows` selects data row 9"):
+        generate(path, space, rows=[9])
+
+
+def test_limit_stops_reading(tmp_path, space):
+    path = write(tmp_path, "units\n64\n96\nbroken\n")
+    init = CSVInitializer(path, limit=2)
+    assert init.size_hint() == 2
+    assert [p["units"] for p in init.generate(space)] == [64, 96]
+
+
+def test_top_k_orders_by_score(tmp_path, space):
+    path = write(
+        tmp_path, "units,score\n32,0.5\n64,\n96,0.1\n128,0.9\n160,0.1\n"
+    )
+    assert [
+        p["units"] for p in generate(path, space, score_column="score", top_k=3)
+    ] == [96, 160, 32]
+    maxed = generate(
+        path, space, score_column="score", top_k=5, direction="max"
+    )
+    assert [p["units"] for p in maxed] == [
+        128,
+        32,
+        96,
+        160,
+        64,
+    ]  # no score last
+    # Without top_k the score column does not reorder.
+    assert [
+        p["units"] for p in generate(path, space, score_column="score")
+    ] == [32, 64, 96, 128, 160]
+
+
+@pytest.mark.parametrize(
+    ("cell", "pattern"),
+    [
+        ("abc", r"score 'abc' is not a number"),
+        ("inf", r"score 'inf' is not a finite number"),
+        ("nan", r"score 'nan' is not a finite"),
+    ],
+)
+def test_bad_scores(tmp_path, space, cell, pattern):
+    path = write(tmp_path, f"units,loss\n64,1\n96,{cell}\n")
+    with pytest.raises(
+        InvalidValueError,
+        match=r"data row 2 \(line 3\), column 'loss': " + pattern,
+    ):
+        generate(path, space, score_column="loss", top_k=1)
+
+
+def test_duplicates_keep_the_best_row_and_name_the_rows(tmp_path, space):
+    path = write(
+        tmp_path,
+        "units,act,score\n64,relu,3\n64.0,relu,1\n96,elu,2\n64,relu,0.5\n",
+    )
+    with pytest.warns(
+        KtseedWarning,
+        match=r"initializer 'csv': dropped 2 duplicate configuration\(s\) in '.*' \(data row 2 repeats data row 4; data row 1 repeats data row 4\); 2 distinct configuration\(s\) remain\.",
+    ):
+        points = generate(path, space, score_column="score", top_k=3)
+    assert [p["units"] for p in points] == [64, 96]
+
+
+def test_n_points_caps_the_design(tmp_path, space):
+    path = write(tmp_path, "units\n32\n64\n96\n")
+    init = CSVInitializer(path, n_points=2)
+    assert init.size_hint() == 2
+    assert [p["units"] for p in init.generate(space)] == [32, 64]
+    everything = CSVInitializer(path)
+    assert everything.size_hint() is None
+    assert everything.resolve_n_points(SpaceCodec(space)) == 3
+    assert (
+        CSVInitializer(path, rows="2-").resolve_n_points(SpaceCodec(space)) == 2
+    )
+
+
+# -------------------------------------------------------------- config
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        (
+            {"path": 5},
+            r"`path` must be a file path \(str or os\.PathLike\); got 5 of type int",
+        ),
+        (
+            {"columns": ["units"]},
+            r"`columns` must be a dict of CSV column to hyperparameter name \(got list\)",
+        ),
+        (
+            {"columns": {"a": 1}},
+            r"`columns` must map column names to hyperparameter names, both strings \(got 'a': 1\)",
+        ),
+        (
+            {"rows": 3},
+            r"`rows` must be a list of 1-based data row numbers or a string such as '1-10,15,20-' \(got int\)",
+        ),
+        ({"rows": []}, r"`rows` is empty"),
+        ({"rows": [0]}, r"`rows` holds 0; data rows are numbered from 1"),
+        (
+            {"rows": "1-3,x"},
+            r"`rows` item 'x' is not a data row number, 'A-B' or 'A-'",
+        ),
+        ({"rows": "5-2"}, r"`rows` item '5-2' is not a valid range"),
+        (
+            {"rows": "1-5,3"},
+            r"`rows` selects some data rows twice \(3 overlaps 1-5\)",
+        ),
+        ({"rows": [True]}, r"`rows` item True is not a data row number"),
+        ({"limit": 0}, r"`limit` must be a positive integer or None \(got 0\)"),
+        (
+            {"score_column": ""},
+            r"`score_column` must be a column name or None \(got ''\)",
+        ),
+        (
+            {"direction": "up"},
+            r"`direction` must be 'min' or 'max' \(got 'up'\)",
+        ),
+        (
+            {"top_k": 2},
+            r"`top_k` ranks rows by a score; pass `score_column` too",
+        ),
+        (
+            {"top_k": -1, "score_column": "s"},
+            r"`top_k` must be a positive integer or None \(got -1\)",
+        ),
+        (
+            {"on_invalid": "drop"},
+            r"`on_invalid` must be 'raise' or 'skip' \(got 'drop'\)",
+        ),
+        (
+            {"ignore_columns": "status"},
+            r"`ignore_columns` must be a list of column names \(got 'status'\)",
+        ),
+        (
+            {"ignore_columns": [1]},
+            r"`ignore_columns` must hold strings \(got 1 of type int\)",
+        ),
+        (
+            {"delimiter": ",,"},
+            r"`delimiter` must be a single character \(got ',,'\)",
+        ),
+        ({"delimiter": '"'}, r"`delimiter` '\"' cannot separate CSV fields"),
+        (
+            {"check_exists": 1},
+            r"`check_exists` must be True or False \(got 1\)",
+        ),
+        ({"n_points": 0}, r"`n_points` must be a positive integer \(got 0\)"),
+    ],
+)
+def test_constructor_validates_eagerly(tmp_path, kwargs, pattern):
+    arguments = {
+        "path": tmp_path / "missing.csv",
+        "check_exists": False,
+        **kwargs,
+    }
+    with pytest.raises(
+        InitializerConfigError, match=r"initializer 'csv': " + pattern
+    ):
+        CSVInitializer(**arguments)
+
+
+def test_config_round_trip(tmp_path):
+    path = write(tmp_path, "units\n64\n")
+    init = CSVInitializer(
+        path,
+        columns={"n": "units"},
+        rows="1-",
+        limit=5,
+        score_column="loss",
+        direction="max",
+        top_k=3,
+        on_invalid="skip",
+        ignore_columns=["note"],
+        delimiter=";",
+        n_points=2,
+    )
+    config = json.loads(json.dumps(init.get_config()))
+    assert config == {
+        "name": "csv",
+        "n_points": 2,
+        "path": str(path),
+        "columns": {"n": "units"},
+        "rows": "1-",
+        "limit": 5,
+        "score_column": "loss",
+        "direction": "max",
+        "top_k": 3,
+        "on_invalid": "skip",
+        "ignore_columns": ["note"],
+        "delimiter": ";",
+    }
+    assert make_initializer(config) == init
+    plain = CSVInitializer(str(path), rows=[1])
+    assert make_initializer(json.loads(json.dumps(plain.get_config()))) == plain
+    assert plain.get_config()["rows"] == [1]
+
+
+def test_registered_as_csv(clean_registry):
+    assert get_initializer_class("csv") is CSVInitializer
+    with pytest.raises(
+        InitializerConfigError, match=r"Initializer 'csv' needs arguments"
+    ):
+        make_initializer("csv")

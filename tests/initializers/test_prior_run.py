@@ -1,0 +1,523 @@
+from __future__ import annotations
+
+import json
+
+import keras_tuner as kt
+import pytest
+from tests.data.projects import mixed_hypermodel
+from tests.data.projects import mixed_score
+from tests.data.projects import trial_state
+from tests.data.projects import write_project
+from tests.data.projects import write_trial_json
+
+from ktseed import DataSourceError
+from ktseed import InitializerConfigError
+from ktseed import InvalidValueError
+from ktseed import KtseedWarning
+from ktseed import SpaceCodec
+from ktseed import get_initializer_class
+from ktseed import make_initializer
+from ktseed.initializers import PriorRunInitializer
+from ktseed.initializers.base import default_n_points
+from ktseed.prior_runs import load_prior_run
+
+
+def mixed_space() -> kt.HyperParameters:
+    hp = kt.HyperParameters()
+    mixed_hypermodel(hp)
+    return hp
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Real KerasTuner projects: min and max objectives, one with failures,
+    one scored on a metric other than the new objective, one Hyperband."""
+    root = tmp_path_factory.mktemp("runs")
+    write_project(root, "mixed", max_trials=10)
+    write_project(
+        root,
+        "maxed",
+        max_trials=6,
+        objective=kt.Objective("score", "max"),
+    )
+    write_project(
+        root,
+        "failing",
+        max_trials=8,
+        formula=lambda v: (
+            None if v["act"] == "tanh" and not v["bn"] else mixed_score(v)
+        ),
+    )
+    write_project(
+        root,
+        "two_metrics",
+        max_trials=5,
+        objective=kt.Objective("a", "min"),
+        formula=lambda v: {"a": mixed_score(v), "b": v["units"] / 100},
+    )
+    oracle = kt.oracles.HyperbandOracle(
+        objective=kt.Objective("score", "min"), max_epochs=3, factor=3, seed=2
+    )
+    write_project(root, "hyperband", oracle=oracle)
+    return root
+
+
+def completed_by_score(root, name, reverse=False):
+    run = load_prior_run(root, name)
+    return sorted(run.scored, key=lambda t: t.score, reverse=reverse)
+
+
+# ------------------------------------------------------------------ replay
+def test_replay_takes_the_best_completed_trials_best_first(runs):
+    init = PriorRunInitializer(runs, "mixed", top_k=3)
+    points = init.generate(mixed_space())
+    expected = [t.values for t in completed_by_score(runs, "mixed")[:3]]
+    assert points == expected
+    assert init.size_hint() == 3
+    codec = SpaceCodec(mixed_space())
+    for point in points:
+        codec.validate(point)
+    json.dumps(points)
+
+
+def test_replay_follows_a_max_objective(runs):
+    points = PriorRunInitializer(runs, "maxed", top_k=2).generate(mixed_space())
+    assert points == [
+        t.values for t in completed_by_score(runs, "maxed", reverse=True)[:2]
+    ]
+
+
+def test_replay_design_size(runs):
+    space = mixed_space()
+    dimension = SpaceCodec(space).dimension
+    init = PriorRunInitializer(runs, "mixed")
+    assert init.size_hint() is None
+    assert default_n_points(dimension) > 10
+    assert len(init.generate(space)) == 10  # every trial of the project
+    assert len(init.generate(space, max_trials=9)) == 3
+    assert (
+        len(
+            PriorRunInitializer(runs, "mixed", top_k=4, n_points=2).generate(
+                space
+            )
+        )
+        == 2
+    )
+    assert (
+        len(
+            PriorRunInitializer(runs, "mixed", top_k=2, n_points=5).generate(
+                space
+            )
+        )
+        == 2
+    )
+    # A design never holds more trials than the project has.
+    assert (
+        len(PriorRunInitializer(runs, "mixed", top_k=50).generate(space)) == 10
+    )
+
+
+def test_replay_ties_are_broken_by_trial_id(tmp_path):
+    for trial_id, score in [("4", 1.0), ("11", 1.0), ("2", 1.0), ("3", 0.5)]:
+        write_trial_json(
+            tmp_path / "p",
+            trial_id,
+            trial_state(trial_id, {"x": int(trial_id)}, score),
+        )
+    hp = kt.HyperParameters()
+    hp.Int("x", 0, 20)
+    points = PriorRunInitializer(tmp_path, "p", top_k=4).generate(hp)
+    assert [p["x"] for p in points] == [3, 2, 4, 11]
+
+
+def test_replay_of_a_hyperband_project_strips_tuner_keys(runs):
+    run = load_prior_run(runs, "hyperband")
+    raw = json.loads(
+        (runs / "hyperband" / "trial_0000" / "trial.json").read_text()
+    )
+    assert any(k.startswith("tuner/") for k in raw["hyperparameters"]["values"])
+    # Hyperband's promoted trials repeat their parent's values.
+    with pytest.warns(
+        KtseedWarning, match=r"identical to a better trial once mapped"
+    ):
+        points = PriorRunInitializer(runs, "hyperband", top_k=3).generate(
+            mixed_space()
+        )
+    assert len(points) == 3
+    assert all(not k.startswith("tuner/") for p in points for k in p)
+    assert (
+        points[0]
+        == min(run.scored, key=lambda t: (t.score, int(t.trial_id))).values
+    )
+
+
+def test_failed_trials_are_counted_in_the_warning(runs):
+    run = load_prior_run(runs, "failing")
+    failed = run.status_counts()["FAILED"]
+    assert failed >= 1
+    with pytest.warns(KtseedWarning) as record:
+        points = PriorRunInitializer(runs, "failing", top_k=2).generate(
+            mixed_space()
+        )
+    (warning,) = record
+    text = str(warning.message)
+    assert text.startswith(
+        f"initializer 'prior_run': using 2 of 8 trial(s) of prior run '{runs / 'failing'}'"
+    )
+    assert f"{failed} not COMPLETED (FAILED: {failed})" in text
+    assert f"{8 - failed - 2} not among the best 2" in text
+    assert points == [t.values for t in completed_by_score(runs, "failing")[:2]]
+
+
+def test_direction_that_cannot_be_inferred(tmp_path):
+    for trial_id in ("0", "1"):
+        state = trial_state(trial_id, {"x": int(trial_id)}, 1.0)
+        state["score"] = 5.0 + int(trial_id)  # not the 'score' metric
+        write_trial_json(tmp_path / "p", trial_id, state)
+    hp = kt.HyperParameters()
+    hp.Int("x", 0, 5)
+    with pytest.raises(
+        DataSourceError,
+        match=r"cannot tell the direction of prior run '.*p''s objective: no recorded metric's best value matches every score\. Pass direction='min' or direction='max'",
+    ):
+        PriorRunInitializer(tmp_path, "p").generate(hp)
+    points = PriorRunInitializer(tmp_path, "p", direction="max").generate(hp)
+    assert [p["x"] for p in points] == [1, 0]
+
+
+def test_explicit_direction_overrides_the_inferred_one(runs):
+    points = PriorRunInitializer(
+        runs, "mixed", top_k=2, direction="max"
+    ).generate(mixed_space())
+    assert points == [
+        t.values for t in completed_by_score(runs, "mixed", reverse=True)[:2]
+    ]
+
+
+# ----------------------------------------------------------------- observe
+def test_observe_mode_has_an_empty_design_and_returns_every_trial(runs):
+    init = PriorRunInitializer(runs, "mixed", mode="observe")
+    assert init.size_hint() == 0
+    assert init.generate(mixed_space()) == []
+    observations = init.observations(
+        mixed_space(), kt.Objective("score", "min")
+    )
+    run = load_prior_run(runs, "mixed")
+    assert observations == [(t.values, t.score) for t in run.trials]
+    assert all(type(score) is float for _, score in observations)
+
+
+def test_observations_accept_a_codec_and_map_to_the_new_space(runs):
+    hp = kt.HyperParameters()
+    hp.Int("units", 32, 256, step=32)
+    hp.Float("lr", 1e-4, 1e-1, sampling="log")
+    init = PriorRunInitializer(runs, "mixed", mode="observe")
+    with pytest.warns(
+        KtseedWarning,
+        match=r"Dropped hyperparameters the new space does not have: dropout, act, bn, epochs, layers, units_2\.",
+    ):
+        observations = init.observations(
+            SpaceCodec(hp), kt.Objective("score", "min")
+        )
+    run = load_prior_run(runs, "mixed")
+    assert observations == [
+        ({"units": t.values["units"], "lr": t.values["lr"]}, t.score)
+        for t in run.trials
+    ]
+
+
+def test_replay_mode_has_no_observations(runs):
+    init = PriorRunInitializer(runs, "mixed")
+    assert init.observations(mixed_space(), kt.Objective("score", "min")) == []
+
+
+@pytest.mark.parametrize(
+    ("project", "objective", "reason"),
+    [
+        (
+            "mixed",
+            kt.Objective("score", "max"),
+            r"prior run '.*mixed' was scored on Objective\(name='score', direction='min'\), but the new objective is Objective\(name='score', direction='max'\) \(trial 00 recorded 'score' with direction 'min'\)",
+        ),
+        (
+            "mixed",
+            kt.Objective("val_loss", "min"),
+            r"scored on Objective\(name='score', direction='min'\), but the new objective is Objective\(name='val_loss', direction='min'\) \(trial 00 recorded no metric 'val_loss' \(its metrics: score\)\)",
+        ),
+        (
+            "two_metrics",
+            kt.Objective("b", "min"),
+            r"scored on Objective\(name='a', direction='min'\), but the new objective is Objective\(name='b', direction='min'\) \(trial 0 has score .* but its best 'b' is .*, so its score measured another metric\)",
+        ),
+    ],
+)
+def test_observe_refuses_another_objective(runs, project, objective, reason):
+    init = PriorRunInitializer(runs, project, mode="observe")
+    with pytest.raises(
+        DataSourceError,
+        match=reason + r"\. .*pass allow_objective_mismatch=True",
+    ):
+        init.observations(mixed_space(), objective)
+
+
+def test_allow_objective_mismatch_uses_the_recorded_scores(runs):
+    init = PriorRunInitializer(
+        runs, "two_metrics", mode="observe", allow_objective_mismatch=True
+    )
+    observations = init.observations(mixed_space(), kt.Objective("b", "min"))
+    run = load_prior_run(runs, "two_metrics")
+    assert [score for _, score in observations] == [t.score for t in run.trials]
+    assert observations[0][1] == mixed_score(run.trials[0].values)
+
+
+def test_observations_need_an_objective(runs):
+    init = PriorRunInitializer(runs, "mixed", mode="observe")
+    with pytest.raises(
+        InitializerConfigError,
+        match=r"`objective` must be a keras_tuner\.Objective",
+    ):
+        init.observations(mixed_space(), "score")
+
+
+# -------------------------------------------------------------- space drift
+def drifted_space() -> kt.HyperParameters:
+    """Drops 'bn', adds 'momentum', narrows 'units' to 32..128."""
+    hp = kt.HyperParameters()
+    hp.Int("units", 32, 128, step=32)
+    hp.Float("lr", 1e-4, 1e-1, sampling="log")
+    hp.Float("dropout", 0.0, 0.5, step=0.1)
+    hp.Choice("act", ["relu", "tanh"])
+    hp.Fixed("epochs", 3)
+    hp.Float("momentum", 0.5, 0.9, default=0.9)
+    hp.Choice("layers", [1, 2])
+    with hp.conditional_scope("layers", [2]):
+        hp.Int("units_2", 8, 64, sampling="log")
+    return hp
+
+
+def test_space_drift_is_reported_and_handled(runs):
+    run = load_prior_run(runs, "mixed")
+    too_wide = [t for t in run.trials if t.values["units"] > 128]
+    assert too_wide, "the fixture needs trials outside the narrowed range"
+    init = PriorRunInitializer(runs, "mixed", mode="observe")
+    with pytest.warns(KtseedWarning) as record:
+        observations = init.observations(
+            drifted_space(), kt.Objective("score", "min")
+        )
+    text = str(record[0].message)
+    used = len(observations)
+    assert f"using {used} of 10 trial(s)" in text
+    assert (
+        f"{len(too_wide)} with values the new search space rejects (first: trial {too_wide[0].trial_id}: hyperparameter 'units' (Int) got {too_wide[0].values['units']}: outside the range"
+        in text
+    )
+    assert "Dropped hyperparameters the new space does not have: bn." in text
+    assert (
+        "Hyperparameters new in this space take their default: momentum."
+        in text
+    )
+    for values, _ in observations:
+        assert "bn" not in values and values["momentum"] == 0.9
+        assert values["units"] <= 128
+
+
+def test_space_drift_raises_with_on_invalid_raise(runs):
+    run = load_prior_run(runs, "mixed")
+    first = next(t for t in run.trials if t.values["units"] > 128)
+    init = PriorRunInitializer(runs, "mixed", top_k=10, on_invalid="raise")
+    with pytest.raises(InvalidValueError) as info:
+        init.generate(drifted_space())
+    message = str(info.value)
+    assert message.startswith(
+        f"initializer 'prior_run': prior trial {first.trial_id} ('{first.path}'): hyperparameter 'units' (Int) got {first.values['units']}: outside the range"
+    )
+    assert "pass on_invalid='skip' to leave such trials out" in message
+    assert info.value.hp_name == "units"
+
+
+def test_trials_identical_in_the_new_space_are_used_once(tmp_path):
+    for trial_id, values, score in [
+        ("0", {"x": 1, "y": 1}, 3.0),
+        ("1", {"x": 1, "y": 2}, 1.0),
+        ("2", {"x": 2, "y": 1}, 2.0),
+    ]:
+        write_trial_json(
+            tmp_path / "p", trial_id, trial_state(trial_id, values, score)
+        )
+    hp = kt.HyperParameters()
+    hp.Int("x", 0, 5)
+    init = PriorRunInitializer(tmp_path, "p", mode="observe")
+    with pytest.warns(
+        KtseedWarning,
+        match=r"using 2 of 3 trial\(s\) .*; not used: 1 identical to a better trial once mapped to the new search space\. Dropped hyperparameters the new space does not have: y\.",
+    ):
+        observations = init.observations(hp, kt.Objective("score", "min"))
+    assert observations == [({"x": 1}, 1.0), ({"x": 2}, 2.0)]
+
+
+def test_no_usable_trial_is_an_error(runs):
+    hp = kt.HyperParameters()
+    hp.Int("units", 1000, 2000)
+    with pytest.raises(
+        DataSourceError,
+        match=r"none of the 10 trial\(s\) of prior run '.*mixed' can be used: 10 with values the new search space rejects \(first: trial 00: hyperparameter 'units' \(Int\) got \d+: outside the range; expected an integer in \[1000, 2000\] \| trial 01: ",
+    ):
+        PriorRunInitializer(runs, "mixed").generate(hp)
+
+
+# ------------------------------------------------------------------ errors
+def test_no_completed_trials(tmp_path):
+    write_trial_json(
+        tmp_path / "p", "0", trial_state("0", {"x": 1}, None, status="FAILED")
+    )
+    write_trial_json(
+        tmp_path / "p", "1", trial_state("1", {"x": 2}, None, status="RUNNING")
+    )
+    hp = kt.HyperParameters()
+    hp.Int("x", 0, 5)
+    pattern = r"prior run '.*p' has no COMPLETED trial \(2 trial\(s\); FAILED: 1, RUNNING: 1\)"
+    with pytest.raises(DataSourceError, match=pattern):
+        PriorRunInitializer(tmp_path, "p").generate(hp)
+    with pytest.raises(DataSourceError, match=pattern):
+        PriorRunInitializer(tmp_path, "p", mode="observe").observations(
+            hp, kt.Objective("score", "min")
+        )
+
+
+def test_completed_trials_without_a_finite_score_are_not_used(tmp_path):
+    write_trial_json(
+        tmp_path / "p", "0", trial_state("0", {"x": 1}, float("inf"))
+    )
+    write_trial_json(tmp_path / "p", "1", trial_state("1", {"x": 2}, 1.0))
+    hp = kt.HyperParameters()
+    hp.Int("x", 0, 5)
+    with pytest.warns(
+        KtseedWarning,
+        match=r"using 1 of 2 trial\(s\).*not used: 1 COMPLETED without a finite score",
+    ):
+        assert PriorRunInitializer(tmp_path, "p").generate(hp) == [{"x": 2}]
+
+
+def test_missing_project_fails_at_construction(runs, tmp_path):
+    with pytest.raises(
+        DataSourceError,
+        match=r"directory '.*' has no project 'mixd'.*Did you mean 'mixed'\?",
+    ):
+        PriorRunInitializer(runs, "mixd")
+    with pytest.raises(
+        DataSourceError, match=r"directory '.*nowhere' not found"
+    ):
+        PriorRunInitializer(tmp_path / "nowhere", "p")
+    # Rebuilt from a config (a resumed search): checked when read.
+    init = make_initializer(
+        {
+            "name": "prior_run",
+            "directory": str(tmp_path / "nowhere"),
+            "project_name": "p",
+        }
+    )
+    with pytest.raises(
+        DataSourceError, match=r"directory '.*nowhere' not found"
+    ):
+        init.generate(mixed_space())
+
+
+def test_corrupt_trial_surfaces_from_generate(tmp_path):
+    write_trial_json(tmp_path / "p", "0", trial_state("0", {"x": 1}, 1.0))
+    path = write_trial_json(tmp_path / "p", "1", "{")
+    init = PriorRunInitializer(tmp_path, "p")
+    hp = kt.HyperParameters()
+    hp.Int("x", 0, 5)
+    with pytest.raises(DataSourceError, match=rf"corrupt trial file '{path}'"):
+        init.generate(hp)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        (
+            {"directory": 3},
+            r"`directory` must be a path \(str or os\.PathLike\); got 3 of type int",
+        ),
+        (
+            {"project_name": ""},
+            r"`project_name` must be a non-empty string \(got ''\)",
+        ),
+        (
+            {"mode": "warm"},
+            r"`mode` must be 'replay' or 'observe' \(got 'warm'\)",
+        ),
+        ({"top_k": 0}, r"`top_k` must be a positive integer or None \(got 0\)"),
+        (
+            {"top_k": True},
+            r"`top_k` must be a positive integer or None \(got True\)",
+        ),
+        (
+            {"direction": "down"},
+            r"`direction` must be 'min', 'max' or None \(got 'down'\)",
+        ),
+        (
+            {"on_invalid": "ignore"},
+            r"`on_invalid` must be 'skip' or 'raise' \(got 'ignore'\)",
+        ),
+        (
+            {"allow_objective_mismatch": 1},
+            r"`allow_objective_mismatch` must be True or False \(got 1\)",
+        ),
+        ({"check_exists": "no"}, r"`check_exists` must be True or False"),
+        (
+            {"mode": "observe", "top_k": 3},
+            r"`top_k` and `n_points` size the replayed design; with mode='observe' the design is empty",
+        ),
+        (
+            {"mode": "observe", "n_points": 3},
+            r"`top_k` and `n_points` size the replayed design",
+        ),
+        ({"n_points": 0}, r"`n_points` must be a positive integer \(got 0\)"),
+    ],
+)
+def test_constructor_validates_eagerly(tmp_path, kwargs, pattern):
+    arguments = {
+        "directory": tmp_path,
+        "project_name": "p",
+        "check_exists": False,
+        **kwargs,
+    }
+    with pytest.raises(
+        InitializerConfigError, match=r"initializer 'prior_run': " + pattern
+    ):
+        PriorRunInitializer(**arguments)
+
+
+def test_config_round_trip(runs):
+    init = PriorRunInitializer(
+        runs,
+        "mixed",
+        mode="observe",
+        on_invalid="raise",
+        allow_objective_mismatch=True,
+    )
+    config = json.loads(json.dumps(init.get_config()))
+    assert config == {
+        "name": "prior_run",
+        "n_points": None,
+        "directory": str(runs),
+        "project_name": "mixed",
+        "mode": "observe",
+        "top_k": None,
+        "direction": None,
+        "on_invalid": "raise",
+        "allow_objective_mismatch": True,
+    }
+    assert make_initializer(config) == init
+    assert PriorRunInitializer.from_config(config) == init
+    replay = PriorRunInitializer(
+        runs, "mixed", top_k=3, direction="min", n_points=2
+    )
+    assert (
+        make_initializer(json.loads(json.dumps(replay.get_config()))) == replay
+    )
+
+
+def test_registered_as_prior_run(clean_registry):
+    assert get_initializer_class("prior_run") is PriorRunInitializer
