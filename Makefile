@@ -33,7 +33,7 @@ $(DEMO_STAMP): pyproject.toml $(BIN)/python
 	touch $@
 
 demo: $(DEMO_STAMP)
-	$(BIN)/ktseed preview --initializer sobol --n 8 --seed 1
+	$(BIN)/ktseed demo --out demo-results
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -4,6 +4,8 @@ Subcommands:
 
 * ``ktseed list``: every registered initializer and where it comes from.
 * ``ktseed preview``: print the design an initializer makes for a space.
+* ``ktseed demo``: a Sobol-seeded Bayesian search against stock KerasTuner
+  on a digits MLP (what ``make demo`` runs).
 * ``ktseed export``: write a KerasTuner project's trials as a CSV file that
   the ``csv`` initializer reads back.
 
@@ -260,6 +262,13 @@ def _register_export(commands: Any) -> None:
 _EXTRA_COMMANDS.append(_register_export)
 
 
+def _register_demo(commands: Any) -> None:
+    from ktseed.demo import register
+
+    register(commands)
+
+
+_EXTRA_COMMANDS.append(_register_demo)
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
