@@ -35,7 +35,6 @@ RAN: list[str] = []
 
 
 class Worker(kt.Tuner):
-
     def run_trial(self, trial, *args, **kwargs):
         RAN.append(trial.trial_id)
         time.sleep(0.3)  # long enough for the workers to interleave
