@@ -6,10 +6,6 @@ import math
 import keras_tuner as kt
 import pytest
 from keras_tuner.engine.trial import Trial
-from tests.data.projects import mixed_score
-from tests.data.projects import trial_state
-from tests.data.projects import write_project
-from tests.data.projects import write_trial_json
 
 from ktseed import DataSourceError
 from ktseed.prior_runs import PriorRun
@@ -17,6 +13,10 @@ from ktseed.prior_runs import check_project
 from ktseed.prior_runs import load_prior_run
 from ktseed.prior_runs import trial_sort_key
 from ktseed.prior_runs import write_synthetic_project
+from tests.data.projects import mixed_score
+from tests.data.projects import trial_state
+from tests.data.projects import write_project
+from tests.data.projects import write_trial_json
 
 
 @pytest.fixture(scope="module")

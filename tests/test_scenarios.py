@@ -152,3 +152,39 @@ def test_seeded_hyperband_keeps_epochs_and_checkpoints(tmp_path, data):
             fits[k]["weights"], reference.get_weights(), strict=True
         ):
             np.testing.assert_array_equal(loaded, expected)
+
+
+def test_configurations_from_a_csv_file_run_first(tmp_path, data):
+    x, y, xv, yv = data
+    path = tmp_path / "configs.csv"
+    path.write_text(
+        "units,learning_rate,activation,notes_score\n"
+        "128,0.001,tanh,0.91\n"
+        "64.0,0.003,relu,0.95\n"
+        "96,,relu,0.80\n",
+        encoding="utf-8",
+    )
+    tuner = ktseed.SeededBayesianOptimization(
+        build_model,
+        objective="val_accuracy",
+        max_trials=3,
+        seed=3,
+        initializer={
+            "name": "csv",
+            "path": str(path),
+            "score_column": "notes_score",
+            "direction": "max",
+            "top_k": 2,
+        },
+        directory=str(tmp_path),
+        project_name="csv",
+    )
+    tuner.search(x, y, validation_data=(xv, yv), epochs=1, verbose=0)
+    # Best two rows by the CSV's own score, parsed by each hyperparameter's
+    # type (64.0 -> 64), then the search continues.
+    assert first_values(tuner, 2) == [
+        {"units": 64, "activation": "relu", "learning_rate": 0.003},
+        {"units": 128, "activation": "tanh", "learning_rate": 0.001},
+    ]
+    assert tuner.oracle.design_trial_ids == ["0", "1"]
+    assert len(tuner.oracle.trials) == 3

@@ -4,11 +4,6 @@ import json
 
 import keras_tuner as kt
 import pytest
-from tests.data.projects import mixed_hypermodel
-from tests.data.projects import mixed_score
-from tests.data.projects import trial_state
-from tests.data.projects import write_project
-from tests.data.projects import write_trial_json
 
 from ktseed import DataSourceError
 from ktseed import InitializerConfigError
@@ -20,6 +15,11 @@ from ktseed import make_initializer
 from ktseed.initializers import PriorRunInitializer
 from ktseed.initializers.base import default_n_points
 from ktseed.prior_runs import load_prior_run
+from tests.data.projects import mixed_hypermodel
+from tests.data.projects import mixed_score
+from tests.data.projects import trial_state
+from tests.data.projects import write_project
+from tests.data.projects import write_trial_json
 
 
 def mixed_space() -> kt.HyperParameters:
