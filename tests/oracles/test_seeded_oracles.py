@@ -596,3 +596,30 @@ def test_stock_project_resumed_with_a_seeded_oracle(tmp_path):
     run(seeded, tmp_path)
     assert trial_values(seeded)[:3] == trial_values(stock)
     assert seeded.design_trial_ids == ["3", "4"]
+
+
+def test_design_points_are_completed_when_the_space_grows(tmp_path):
+    hp = small_space()
+    spec = {"name": "sobol", "n_points": 2, "seed": 1}
+    oracle = SeededRandomSearchOracle(
+        objective=SCORE,
+        max_trials=3,
+        seed=1,
+        hyperparameters=hp,
+        initializer=spec,
+    )
+    design = oracle.design  # built before the hypermodel declares "extra"
+
+    class Declaring(FormulaTuner):
+        def run_trial(self, trial, *args, **kwargs):
+            trial.hyperparameters.Int("extra", 1, 1000, default=500)
+            return super().run_trial(trial, *args, **kwargs)
+
+    tuner = Declaring(oracle=oracle, directory=str(tmp_path), project_name="p")
+    tuner.search(verbose=0)
+    values = trial_values(oracle)
+    # "extra" is first declared inside trial 0 (KerasTuner gives it its
+    # default there); trial 1's design point gets the default too, not
+    # KerasTuner's unseeded random fill.
+    assert values[0] == {**design[0], "extra": 500}
+    assert values[1] == {**design[1], "extra": 500}

@@ -220,8 +220,21 @@ class SeededOracleMixin:
                 continue
             self._ktseed_trial_index[trial_id] = index
             self._ktseed_announce(trial_id, index, len(design))
-            return dict(values)
+            return self._ktseed_complete(values)
         return None
+
+    def _ktseed_complete(self, values: Values) -> Values:
+        """``values`` completed for hyperparameters added since the design.
+
+        A space can grow after the design was built (hyperparameters first
+        seen inside ``run_trial``). KerasTuner would fill such gaps with an
+        unseeded random draw; their defaults keep the trial reproducible.
+        """
+        names = {hp.name for hp in self.hyperparameters.space}
+        if names <= set(values):
+            return dict(values)
+        codec = SpaceCodec(self.hyperparameters)
+        return codec.canonicalize(values, fill_defaults=True)
 
     def _ktseed_tried(self, values: Values) -> tuple[bool, str | None]:
         key = SpaceCodec.point_key(values)
