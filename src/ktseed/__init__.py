@@ -18,6 +18,7 @@ from typing import Any
 
 from ktseed.errors import DataSourceError
 from ktseed.errors import DesignTooLargeError
+from ktseed.errors import HandoffConfigError
 from ktseed.errors import InitializerConfigError
 from ktseed.errors import InvalidValueError
 from ktseed.errors import KtseedError
@@ -109,6 +110,7 @@ __all__ = [
     # errors
     "DataSourceError",
     "DesignTooLargeError",
+    "HandoffConfigError",
     "InitializerConfigError",
     "InvalidValueError",
     "KtseedError",

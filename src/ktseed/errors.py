@@ -42,6 +42,10 @@ class InvalidValueError(KtseedError, ValueError):
         self.value = value
 
 
+class HandoffConfigError(KtseedError, ValueError):
+    """The GP hand-off of the Bayesian oracle got an invalid option."""
+
+
 class DataSourceError(KtseedError, ValueError):
     """A data source (CSV file, prior run) cannot be read or is invalid."""
 
@@ -61,6 +65,7 @@ class KtseedWarning(UserWarning):
 __all__ = [
     "DataSourceError",
     "DesignTooLargeError",
+    "HandoffConfigError",
     "InitializerConfigError",
     "InvalidValueError",
     "KtseedError",
