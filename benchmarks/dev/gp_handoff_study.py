@@ -548,7 +548,10 @@ def command_timing(args: argparse.Namespace) -> None:
                 hyperparameters=space.copy(),
             )
             oracle.verbose = 0
-            oracle._set_project_dir(tmp, "timing")
+            # A BaseTuner gives the oracle its project directory (public API).
+            kt.engine.base_tuner.BaseTuner(
+                oracle=oracle, directory=tmp, project_name="timing"
+            )
             observations = []
             for _ in range(30):
                 trial = oracle.create_trial("tuner0")
