@@ -118,9 +118,7 @@ def test_prior_observations_reach_the_first_proposal(tmp_path, spy):
 
 
 def test_handoff_state_and_resume(tmp_path, spy):
-    run(
-        tmp_path, max_trials=10, handoff_options={"n_candidates": 256}
-    )
+    run(tmp_path, max_trials=10, handoff_options={"n_candidates": 256})
     state = json.loads((tmp_path / "p" / "oracle.json").read_text())["ktseed"]
     assert state["handoff"] == {"name": "gp", "options": {"n_candidates": 256}}
     resumed = SeededBayesianOptimizationOracle(
