@@ -21,7 +21,16 @@ from ktseed import register_initializer
 from ktseed import registry
 from ktseed import unregister_initializer
 
-BUILTINS = {"csv", "fixed", "halton", "lhs", "prior_run", "random", "sobol"}
+BUILTINS = {
+    "chain",
+    "csv",
+    "fixed",
+    "halton",
+    "lhs",
+    "prior_run",
+    "random",
+    "sobol",
+}
 
 
 class CornerInitializer(UnitCubeInitializer):
@@ -89,7 +98,7 @@ def test_make_initializer_accepts_name_dict_and_instance(clean_registry):
         (
             "lhc",
             UnknownInitializerError,
-            r"Unknown initializer 'lhc'\. Available: csv, fixed, halton, lhs, prior_run, random, sobol\. Did you mean 'lhs'\?",
+            r"Unknown initializer 'lhc'\. Available: chain, csv, fixed, halton, lhs, prior_run, random, sobol\. Did you mean 'lhs'\?",
         ),
         ({"name": "sobl"}, UnknownInitializerError, r"Did you mean 'sobol'\?"),
         (

@@ -26,6 +26,7 @@ from ktseed.errors import KtseedWarning
 from ktseed.errors import PluginLoadError
 from ktseed.errors import SpaceMismatchError
 from ktseed.errors import UnknownInitializerError
+from ktseed.initializers import ChainInitializer
 from ktseed.initializers import CSVInitializer
 from ktseed.initializers import FixedInitializer
 from ktseed.initializers import HaltonInitializer
@@ -91,6 +92,7 @@ __all__ = [
     "SeededRandomSearchOracle",
     # initializers
     "CSVInitializer",
+    "ChainInitializer",
     "FixedInitializer",
     "HaltonInitializer",
     "Initializer",

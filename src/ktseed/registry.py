@@ -54,6 +54,7 @@ _BUILTINS: dict[str, str] = {
     "halton": "ktseed.initializers.halton:HaltonInitializer",
     "csv": "ktseed.initializers.csv:CSVInitializer",
     "prior_run": "ktseed.initializers.prior_run:PriorRunInitializer",
+    "chain": "ktseed.initializers.chain:ChainInitializer",
 }
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -334,7 +335,7 @@ def make_initializer(spec: InitializerSpec) -> Initializer:
             arguments the initializer rejects.
         TypeError: For any other kind of ``spec``.
 
-    Example:
+    Examples:
         >>> make_initializer({"name": "sobol", "n_points": 8, "seed": 1})
         SobolInitializer(n_points=8, seed=1, scramble=True)
     """

@@ -170,7 +170,7 @@ class SpaceCodec:
         tunable: The non-``Fixed`` entries; coordinate ``j`` of a unit-cube
             point belongs to ``tunable[j]``.
 
-    Example:
+    Examples:
         >>> import keras_tuner as kt
         >>> hp = kt.HyperParameters()
         >>> _ = hp.Int("units", 32, 512, step=32)

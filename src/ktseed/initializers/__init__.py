@@ -10,6 +10,7 @@ name           class                                        kind
 ``halton``     :class:`HaltonInitializer`                   scrambled Halton
 ``csv``        :class:`CSVInitializer`                      rows of a CSV file
 ``prior_run``  :class:`PriorRunInitializer`                 an earlier project
+``chain``      :class:`ChainInitializer`                    several, in order
 =============  ===========================================  ==================
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 from ktseed.initializers.base import Initializer
 from ktseed.initializers.base import UnitCubeInitializer
 from ktseed.initializers.base import default_n_points
+from ktseed.initializers.chain import ChainInitializer
 from ktseed.initializers.csv import CSVInitializer
 from ktseed.initializers.fixed import FixedInitializer
 from ktseed.initializers.halton import HaltonInitializer
@@ -28,6 +30,7 @@ from ktseed.initializers.sobol import SobolInitializer
 
 __all__ = [
     "CSVInitializer",
+    "ChainInitializer",
     "FixedInitializer",
     "HaltonInitializer",
     "Initializer",

@@ -237,7 +237,7 @@ class CSVInitializer(Initializer):
         InitializerConfigError: For an argument of the wrong type or value.
         DataSourceError: With ``check_exists``, if ``path`` is not a file.
 
-    Example:
+    Examples:
         >>> init = CSVInitializer("trials.csv", score_column="score",
         ...                       top_k=5, check_exists=False)
         >>> init.get_config()["top_k"]

@@ -51,7 +51,7 @@ class FixedInitializer(Initializer):
         points: The configurations, as dicts of hyperparameter name to value.
         n_points: Use only the first ``n_points`` points (default: all).
 
-    Example:
+    Examples:
         >>> init = FixedInitializer(points=[{"units": 64}, {"units": 256}])
         >>> init.get_config()["points"]
         [{'units': 64}, {'units': 256}]

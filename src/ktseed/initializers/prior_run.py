@@ -152,7 +152,7 @@ class PriorRunInitializer(Initializer):
         DataSourceError: With ``check_exists``, if the directory or project
             does not exist.
 
-    Example:
+    Examples:
         >>> init = PriorRunInitializer(
         ...     "runs", "mlp_v1", top_k=5, check_exists=False
         ... )

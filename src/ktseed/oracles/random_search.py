@@ -36,7 +36,7 @@ class SeededRandomSearchOracle(SeededOracleMixin, RandomSearchOracle):
             dict (``{"name": "lhs", "n_points": 8}``) or an
             :class:`~ktseed.Initializer`.
 
-    Example:
+    Examples:
         ```python
         oracle = SeededRandomSearchOracle(
             objective=keras_tuner.Objective("val_accuracy", "max"),
