@@ -300,3 +300,25 @@ def test_point_key_matches_kerastuner_hashing():
     assert codec.point_key({"a": 1, "b": 2}) == codec.point_key(
         {"b": 2, "a": 1}
     )
+
+
+# ----------------------------------------------- found by the properties
+def test_bucket_boundaries_match_kerastuner():
+    hp = kt.HyperParameters()
+    hp.Choice("c", [0, 1, -1, 2, -2])
+    # 0.6 / (1 / 5) is 2.9999999999999996 in floating point: bucket 2.
+    assert SpaceCodec(hp).decode([[0.6]]) == [
+        {"c": hp.space[0].prob_to_value(0.6)}
+    ]
+
+
+def test_values_kerastuner_rounds_out_of_range_are_clipped():
+    hp = kt.HyperParameters()
+    hp.Int("i", 23, 774, sampling="reverse_log")
+    hp.Float("f", 0.001, 0.00125, step=2.0, sampling="reverse_log")
+    assert hp.space[0].prob_to_value(0.0) == 22  # KerasTuner: below min
+    assert hp.space[1].prob_to_value(0.0) > 0.00125  # and past max
+    codec = SpaceCodec(hp)
+    (values,) = codec.decode([[0.0, 0.0]])
+    assert values == {"i": 23, "f": 0.00125}
+    codec.validate(values)

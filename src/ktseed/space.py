@@ -153,8 +153,14 @@ def _bucket_index(u: NDArray[np.float64], n: int) -> NDArray[np.int64]:
 
 
 def _grid_value(hp: Any, index: int) -> Any:
-    """The grid value at ``index``, from KerasTuner's own ``prob_to_value``."""
-    return hp.prob_to_value((index + 0.5) / _grid_size(hp))
+    """The grid value at ``index``, from KerasTuner's own ``prob_to_value``.
+
+    KerasTuner's reverse-log grids can overshoot the range end by one unit
+    in the last place (``Float(0.001, 0.00125, step=2, "reverse_log")``
+    gives 0.0012500000000000002); the value is clipped to the range.
+    """
+    value = hp.prob_to_value((index + 0.5) / _grid_size(hp))
+    return type(value)(min(max(value, hp.min_value), hp.max_value))
 
 
 class SpaceCodec:
