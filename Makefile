@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint typecheck docs bench-quick clean help
+.PHONY: demo test lint docs clean help
 
 help:
 	@echo "make demo   - create .venv if needed, install, run the main demo"

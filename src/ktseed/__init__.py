@@ -24,7 +24,6 @@ from ktseed.errors import InvalidValueError
 from ktseed.errors import KtseedError
 from ktseed.errors import KtseedWarning
 from ktseed.errors import PluginLoadError
-from ktseed.errors import SpaceMismatchError
 from ktseed.errors import UnknownInitializerError
 from ktseed.initializers import ChainInitializer
 from ktseed.initializers import CSVInitializer
@@ -118,6 +117,5 @@ __all__ = [
     "KtseedError",
     "KtseedWarning",
     "PluginLoadError",
-    "SpaceMismatchError",
     "UnknownInitializerError",
 ]

@@ -54,10 +54,6 @@ class DesignTooLargeError(KtseedError, ValueError):
     """The initial design does not fit in the oracle's trial budget."""
 
 
-class SpaceMismatchError(KtseedError, ValueError):
-    """Saved or prior state does not match the current search space."""
-
-
 class KtseedWarning(UserWarning):
     """Warning category for everything ktseed warns about."""
 
@@ -71,6 +67,5 @@ __all__ = [
     "KtseedError",
     "KtseedWarning",
     "PluginLoadError",
-    "SpaceMismatchError",
     "UnknownInitializerError",
 ]

@@ -292,6 +292,8 @@ def test_observations_reach_the_seeded_bayesian_oracle(tmp_path):
             ],
         },
     )
+    assert len(oracle.preview_design()) == 4
+    oracle._ktseed_materialize()  # what the first trial does
     assert len(oracle.design) == 4
     # The design plus the six observations before the GP takes over.
     assert oracle.effective_num_initial_points == 4

@@ -441,13 +441,16 @@ def test_design_property_and_announcement(tmp_path, capsys):
         hyperparameters=hp,
         initializer={"name": "sobol", "n_points": 2, "seed": 1},
     )
-    assert oracle.design == design_of(
-        {"name": "sobol", "n_points": 2, "seed": 1}, hp
-    )
+    assert oracle.design is None  # built at the first trial, not before
+    preview = oracle.preview_design()
+    assert preview == design_of({"name": "sobol", "n_points": 2, "seed": 1}, hp)
+    assert oracle.design is None  # previewing does not fix it
     tuner = FormulaTuner(
         oracle=oracle, directory=str(tmp_path), project_name="p"
     )
     tuner.search(verbose=1)
+    assert oracle.design == preview
+    assert oracle.initializer is oracle.initializer  # built once
     out = capsys.readouterr().out
     assert "ktseed: trial 0 runs design point 1/2 (sobol)" in out
     assert "ktseed: trial 1 runs design point 2/2 (sobol)" in out
@@ -608,7 +611,7 @@ def test_design_points_are_completed_when_the_space_grows(tmp_path):
         hyperparameters=hp,
         initializer=spec,
     )
-    design = oracle.design  # built before the hypermodel declares "extra"
+    design = oracle.preview_design()  # "extra" is not declared yet
 
     class Declaring(FormulaTuner):
         def run_trial(self, trial, *args, **kwargs):
@@ -623,3 +626,176 @@ def test_design_points_are_completed_when_the_space_grows(tmp_path):
     # KerasTuner's unseeded random fill.
     assert values[0] == {**design[0], "extra": 500}
     assert values[1] == {**design[1], "extra": 500}
+
+
+# --------------------------------------------------- crash windows
+class Crash(BaseException):
+    """Stands for the process dying (not caught by KerasTuner)."""
+
+
+def _crashing_save(monkeypatch, *, when):
+    """Makes the oracle's save crash once, after writing, when ``when()``."""
+    real = _kt_private.save_atomically
+    fired = []
+
+    def save(oracle):
+        real(oracle)
+        if not fired and when(oracle):
+            fired.append(True)
+            raise Crash
+
+    monkeypatch.setattr(_kt_private, "save_atomically", save)
+    return fired
+
+
+def test_crash_between_trial_json_and_oracle_json_loses_nothing(
+    tmp_path, monkeypatch
+):
+    hp = small_space()
+    spec = {"name": "sobol", "n_points": 4, "seed": 4}
+    calls = []
+
+    def before_oracle_json(oracle):
+        # create_trial wrote trial "2" and is saving oracle.json: crash
+        # *instead of* that save by restoring the previous file.
+        return "2" in oracle.trials and "2" not in calls
+
+    first = SeededRandomSearchOracle(
+        objective=SCORE,
+        max_trials=6,
+        seed=4,
+        hyperparameters=hp,
+        initializer=spec,
+    )
+    tuner = FormulaTuner(
+        oracle=first, directory=str(tmp_path), project_name="p"
+    )
+    state_file = tmp_path / "p" / "oracle.json"
+    real = _kt_private.save_atomically
+    snapshot = {}
+
+    def save(oracle):
+        if before_oracle_json(oracle) and not snapshot:
+            snapshot["done"] = True
+            raise Crash  # trial_2/trial.json exists, oracle.json is older
+        real(oracle)
+        calls.extend(t for t in oracle.trials if t not in calls)
+
+    monkeypatch.setattr(_kt_private, "save_atomically", save)
+    with pytest.raises(Crash):
+        tuner.search(verbose=0)
+    assert (tmp_path / "p" / "trial_2" / "trial.json").exists()
+    assert "2" not in json.loads(state_file.read_text())["start_order"]
+    monkeypatch.setattr(_kt_private, "save_atomically", real)
+
+    second = SeededRandomSearchOracle(
+        objective=SCORE,
+        max_trials=6,
+        seed=4,
+        hyperparameters=hp,
+        initializer=spec,
+    )
+    resumed = run(second, tmp_path)
+    values = trial_values(second)
+    design = design_of(spec, hp)
+    assert values[:4] == design
+    assert second.design_trial_ids == ["0", "1", "2", "3"]
+    assert second.skipped_design_points == {}
+    assert resumed.calls[0] == design[2]  # the orphaned trial ran
+    assert all(t.status == "COMPLETED" for t in second.trials.values())
+    assert len(values) == 6
+
+
+def test_crash_inside_end_trial_does_not_rerun_a_finished_trial(
+    tmp_path, monkeypatch
+):
+    hp = small_space()
+    spec = {"name": "sobol", "n_points": 4, "seed": 4}
+    first = SeededRandomSearchOracle(
+        objective=SCORE,
+        max_trials=5,
+        seed=4,
+        hyperparameters=hp,
+        initializer=spec,
+    )
+    tuner = FormulaTuner(
+        oracle=first, directory=str(tmp_path), project_name="p"
+    )
+    # KerasTuner's end_trial saves with the trial still ongoing: crash there.
+    _crashing_save(
+        monkeypatch,
+        when=lambda o: (
+            "1" in o.trials
+            and o.trials["1"].status == "COMPLETED"
+            and o.ongoing_trials
+        ),
+    )
+    with pytest.raises(Crash):
+        tuner.search(verbose=0)
+    saved = json.loads((tmp_path / "p" / "oracle.json").read_text())
+    assert saved["ongoing_trials"] == {"tuner0": "1"}
+    monkeypatch.undo()
+
+    second = SeededRandomSearchOracle(
+        objective=SCORE,
+        max_trials=5,
+        seed=4,
+        hyperparameters=hp,
+        initializer=spec,
+    )
+    resumed = run(second, tmp_path)
+    assert len(tuner.calls) == 2
+    assert len(resumed.calls) == 3  # trials 2, 3, 4; trial 1 is not rerun
+    assert trial_values(second)[:4] == design_of(spec, hp)
+
+
+def test_finished_project_saves_no_ongoing_trial_without_the_tuner_save(
+    tmp_path,
+):
+    # Distributed mode: the chief's oracle ends trials for remote workers
+    # and nothing calls Tuner.save afterwards.
+    class OracleOnly(FormulaTuner):
+        def on_trial_end(self, trial):
+            self.oracle.end_trial(trial)
+
+    oracle = SeededRandomSearchOracle(
+        objective=SCORE,
+        max_trials=3,
+        seed=1,
+        hyperparameters=small_space(),
+        initializer={"name": "sobol", "n_points": 2},
+    )
+    tuner = OracleOnly(oracle=oracle, directory=str(tmp_path), project_name="p")
+    tuner.search(verbose=0)
+    saved = json.loads((tmp_path / "p" / "oracle.json").read_text())
+    assert saved["ongoing_trials"] == {}
+    stock = RandomSearchOracle(
+        objective=SCORE, max_trials=3, seed=1, hyperparameters=small_space()
+    )
+    OracleOnly(
+        oracle=stock, directory=str(tmp_path), project_name="stock"
+    ).search(verbose=0)
+    stock_saved = json.loads((tmp_path / "stock" / "oracle.json").read_text())
+    assert stock_saved["ongoing_trials"] == {"tuner0": "2"}  # what ktseed fixes
+
+
+def test_oracle_json_is_written_atomically(tmp_path, monkeypatch):
+    oracle = SeededRandomSearchOracle(
+        objective=SCORE,
+        max_trials=2,
+        seed=1,
+        hyperparameters=small_space(),
+        initializer={"name": "sobol", "n_points": 2},
+    )
+    run(oracle, tmp_path)
+    state_file = tmp_path / "p" / "oracle.json"
+    before = state_file.read_text()
+
+    def torn_dump(obj, file):
+        file.write('{"ongoing_trials": ')
+        raise Crash
+
+    monkeypatch.setattr(_kt_private.json, "dump", torn_dump)
+    with pytest.raises(Crash):
+        oracle.save()
+    assert state_file.read_text() == before  # the old file is intact

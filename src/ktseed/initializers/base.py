@@ -286,6 +286,29 @@ class Initializer(abc.ABC):
         config["seed"] = int(seed)
         return type(self).from_config(config)
 
+    #: Whether ``direction=None`` means "the search objective's direction"
+    #: (``csv``'s score column). Data sources that infer a direction from
+    #: their own data (``prior_run``) leave it False.
+    direction_from_objective: ClassVar[bool] = False
+
+    def with_default_direction(self, direction: str | None) -> Initializer:
+        """A copy whose ``direction`` is the objective's, if it has none.
+
+        Only initializers with :attr:`direction_from_objective` set and a
+        ``direction`` of ``None`` in their config change; the seeded
+        oracles call this with their objective's direction, so a score
+        column is ranked the way the search ranks trials.
+        """
+        config = self.get_config()
+        if (
+            not self.direction_from_objective
+            or config.get("direction", "") is not None
+            or direction not in ("min", "max")
+        ):
+            return self
+        config["direction"] = direction
+        return type(self).from_config(config)
+
     # --------------------------------------------------------------- misc
     def _label(self) -> str:
         return f"initializer '{self.name or type(self).__name__}'"

@@ -208,6 +208,15 @@ class ChainInitializer(Initializer):
             "members": [m.get_config() for m in self.members],
         }
 
+    def with_default_direction(self, direction: str | None) -> Initializer:
+        """A copy whose members' missing directions are ``direction``."""
+        members = [m.with_default_direction(direction) for m in self.members]
+        if all(a is b for a, b in zip(members, self.members, strict=True)):
+            return self
+        config = self.get_config()
+        config["members"] = [m.get_config() for m in members]
+        return type(self).from_config(config)
+
     def seeded_members(self) -> list[Initializer]:
         """The members as the chain runs them: seeds derived where missing.
 

@@ -21,8 +21,10 @@ The seams:
   prior-run observations are appended to it.
 * ``BayesianOptimizationOracle._make_gpr()``, ``.gpr`` and ``._random_state``:
   rebuilt when the seed is fixed up.
-* ``Oracle._retry_queue``: trials cut off between writing ``trial.json`` and
-  ``oracle.json`` are queued for retry on reload.
+* ``Oracle._retry_queue``: repaired on reload after a crash (see
+  :func:`repair_after_crash`).
+* ``Oracle._get_oracle_fname()``: where ``oracle.json`` lives, for the
+  atomic save.
 * ``HyperbandOracle._random_trial`` (the call site of ``_random_values``),
   ``_get_size`` and ``_get_num_brackets``: how many new configurations a
   Hyperband search draws, to refuse a design that could never run.
@@ -32,6 +34,8 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import json
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -46,6 +50,7 @@ PRIVATE_API: tuple[tuple[type, str, str], ...] = (
     (keras_tuner.Oracle, "_random_values", "method"),
     (keras_tuner.Oracle, "_seed_state", "attribute"),
     (keras_tuner.Oracle, "_retry_queue", "attribute"),
+    (keras_tuner.Oracle, "_get_oracle_fname", "method"),
     (BayesianOptimizationOracle, "_random_populate_space", "method"),
     (BayesianOptimizationOracle, "_vectorize_trials", "method"),
     (BayesianOptimizationOracle, "_make_gpr", "method"),
@@ -60,6 +65,7 @@ PRIVATE_API: tuple[tuple[type, str, str], ...] = (
 _SIGNATURES: dict[str, list[str]] = {
     "_duplicate": ["values"],
     "_random_values": [],
+    "_get_oracle_fname": [],
     "_random_populate_space": [],
     "_vectorize_trials": [],
     "_make_gpr": [],
@@ -73,10 +79,12 @@ def _probe_attributes(owner: type) -> set[str]:
     """Instance attributes set by ``owner.__init__`` (on a throwaway object)."""
     hp = keras_tuner.HyperParameters()
     hp.Float("x", 0.0, 1.0)
+    # A seed, so that KerasTuner does not draw one from the global `random`
+    # state: importing ktseed must not change a user's random sequence.
     if issubclass(owner, HyperbandOracle):
-        oracle = owner(max_epochs=3, hyperparameters=hp)
+        oracle = owner(max_epochs=3, hyperparameters=hp, seed=1)
     else:
-        oracle = owner(max_trials=1, hyperparameters=hp)
+        oracle = owner(max_trials=1, hyperparameters=hp, seed=1)
     return set(vars(oracle))
 
 
@@ -196,20 +204,61 @@ def stock_gp_step(
     return response
 
 
-def requeue_orphaned_running_trials(oracle: keras_tuner.Oracle) -> None:
-    """Queues for retry RUNNING trials that no tuner is running."""
+def repair_after_crash(oracle: keras_tuner.Oracle) -> list[str]:
+    """Fixes the two states a crash can leave KerasTuner's files in.
+
+    * A crash between writing a trial's ``trial.json`` and ``oracle.json``
+      leaves a RUNNING trial that ``oracle.json`` does not know (not in
+      ``start_order``, not ongoing): KerasTuner never runs it, and its GP
+      would even read it with another trial's score. It is added to
+      ``start_order`` and queued for retry.
+    * A crash inside ``end_trial``, after KerasTuner saved the trial as
+      finished but before it dropped it from the ongoing ones, makes the
+      reload queue a finished trial for a rerun. Finished trials are taken
+      off the retry queue.
+
+    Returns:
+        The ids of the orphaned trials that were queued.
+    """
+    finished = {"COMPLETED", "FAILED"}
+    oracle._retry_queue = [
+        trial_id
+        for trial_id in oracle._retry_queue
+        if oracle.trials[trial_id].status not in finished
+    ]
     ongoing = {t.trial_id for t in oracle.ongoing_trials.values()}
     queued = set(oracle._retry_queue)
-    for trial_id in list(oracle.start_order):
-        trial = oracle.trials.get(trial_id)
+    known = set(oracle.start_order)
+    orphans = []
+    for trial_id in sorted(oracle.trials, key=lambda t: (len(t), t)):
+        trial = oracle.trials[trial_id]
         if (
-            trial is not None
-            and trial.status == "RUNNING"
+            trial.status == "RUNNING"
             and trial_id not in ongoing
             and trial_id not in queued
         ):
+            if trial_id not in known:
+                oracle.start_order.append(trial_id)
             oracle._retry_queue.append(trial_id)
-            queued.add(trial_id)
+            orphans.append(trial_id)
+    return orphans
+
+
+def save_atomically(oracle: keras_tuner.Oracle) -> None:
+    """Writes ``oracle.json`` through a temporary file and a rename.
+
+    A crash mid-write then leaves the previous, complete file instead of a
+    torn one. Remote directories (``gs://`` and the like, which KerasTuner
+    writes through TensorFlow's file API) keep KerasTuner's own save.
+    """
+    fname = oracle._get_oracle_fname()
+    if "://" in str(fname):
+        keras_tuner.Oracle.save(oracle)
+        return
+    temporary = f"{fname}.ktseed-tmp"
+    with open(temporary, "w", encoding="utf-8") as file:
+        json.dump(oracle.get_state(), file)
+    os.replace(temporary, fname)
 
 
 def hyperband_round0_capacity(oracle: HyperbandOracle) -> int | None:
@@ -280,7 +329,8 @@ __all__ = [
     "kerastuner_random_values",
     "hyperband_round0_capacity",
     "random_response",
-    "requeue_orphaned_running_trials",
+    "repair_after_crash",
+    "save_atomically",
     "reseed_acquisition",
     "stock_gp_step",
 ]

@@ -18,6 +18,7 @@ from typing import Any
 from typing import ClassVar
 
 import keras_tuner
+import numpy as np
 
 from ktseed.errors import DesignTooLargeError
 from ktseed.errors import InitializerConfigError
@@ -78,15 +79,19 @@ class SeededOracleMixin:
         self, initializer: InitializerSpec, seed: int | None
     ) -> None:
         self._ktseed_requested = make_initializer(initializer)
-        self._ktseed_seed_given = seed is not None
+        self._ktseed_effective: Initializer | None = None
         if seed is not None:
-            if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            if (
+                isinstance(seed, bool)
+                or not isinstance(seed, (int, np.integer))
+                or seed < 0
+            ):
                 msg = (
                     f"`seed` must be a non-negative integer or None "
                     f"(got {seed!r})."
                 )
                 raise InitializerConfigError(msg)
-            _kt_private.apply_seed(self, seed)
+            _kt_private.apply_seed(self, int(seed))
         self._ktseed_config: dict[str, Any] | None = None
         self._ktseed_design: list[Values] | None = None
         self._ktseed_cursor = 0
@@ -105,19 +110,39 @@ class SeededOracleMixin:
         Once the design is materialised this is the effective one (with the
         oracle's seed filled in when the initializer had none).
         """
-        if self._ktseed_config is not None:
-            return make_initializer(self._ktseed_config)
-        return self._ktseed_requested
+        if self._ktseed_config is None:
+            return self._ktseed_requested
+        if self._ktseed_effective is None:
+            self._ktseed_effective = make_initializer(self._ktseed_config)
+        return self._ktseed_effective
 
     @property
-    def design(self) -> list[Values]:
+    def design(self) -> list[Values] | None:
         """The initial design: the points the first trials run, in order.
 
-        Materialises it from the current search space if needed.
+        ``None`` until the first trial is created: the design is built
+        from the space the oracle knows then (the tuner fills the space
+        before the first trial). :meth:`preview_design` shows what it
+        would be now without fixing it.
         """
-        self._ktseed_materialize()
-        assert self._ktseed_design is not None
+        if self._ktseed_design is None:
+            return None
         return [dict(p) for p in self._ktseed_design]
+
+    def preview_design(self) -> list[Values]:
+        """The design the current space would give, without fixing it.
+
+        Returns the materialised design once there is one. Before that it
+        builds the design from the space known now (the same seed gives
+        the same points), so it matches the real design unless the space
+        still grows before the first trial.
+        """
+        if self._ktseed_design is not None:
+            return [dict(p) for p in self._ktseed_design]
+        codec = self._ktseed_codec_for_design()
+        return self._ktseed_effective_initializer().generate(
+            codec, max_trials=self.max_trials
+        )
 
     @property
     def design_trial_ids(self) -> list[str]:
@@ -171,9 +196,12 @@ class SeededOracleMixin:
     def _ktseed_capacity_reason(self) -> str:
         return f"max_trials={self.max_trials}"
 
-    def _ktseed_materialize(self) -> None:
-        if self._ktseed_design is not None:
-            return
+    def _ktseed_effective_initializer(self) -> Initializer:
+        return self._ktseed_requested.with_default_seed(
+            self.seed
+        ).with_default_direction(getattr(self.objective, "direction", None))
+
+    def _ktseed_codec_for_design(self) -> SpaceCodec:
         codec = SpaceCodec(self.hyperparameters)
         if not codec.entries:
             msg = (
@@ -184,7 +212,13 @@ class SeededOracleMixin:
                 "hypermodel (its `build` is run before the first trial)."
             )
             raise InitializerConfigError(msg)
-        initializer = self._ktseed_requested.with_default_seed(self.seed)
+        return codec
+
+    def _ktseed_materialize(self) -> None:
+        if self._ktseed_design is not None:
+            return
+        codec = self._ktseed_codec_for_design()
+        initializer = self._ktseed_effective_initializer()
         design = initializer.generate(codec, max_trials=self.max_trials)
         self._ktseed_check_capacity(len(design))
         observations = initializer.observations(codec, self.objective)
@@ -199,6 +233,7 @@ class SeededOracleMixin:
             )
             raise InitializerConfigError(msg)
         self._ktseed_config = initializer.get_config()
+        self._ktseed_effective = initializer
         self._ktseed_observations = [
             (dict(values), float(score)) for values, score in observations
         ]
@@ -237,6 +272,7 @@ class SeededOracleMixin:
         return codec.canonicalize(values, fill_defaults=True)
 
     def _ktseed_tried(self, values: Values) -> tuple[bool, str | None]:
+        values = self._ktseed_complete(values)
         key = SpaceCodec.point_key(values)
         for trial_id, trial in self.trials.items():
             other = strip_tuner_keys(trial.hyperparameters.values)
@@ -275,7 +311,7 @@ class SeededOracleMixin:
         it again. Saving here leaves a finished project finished.
         """
         super().end_trial(trial)  # type: ignore[misc]
-        self.save()  # type: ignore[attr-defined]
+        self.save()
 
     def reload(self) -> None:
         """Reloads the project and re-queues trials cut off mid-creation.
@@ -285,7 +321,35 @@ class SeededOracleMixin:
         for retry like any other interrupted trial.
         """
         super().reload()  # type: ignore[misc]
-        _kt_private.requeue_orphaned_running_trials(self)
+        orphans = _kt_private.repair_after_crash(self)
+        self._ktseed_adopt(orphans)
+
+    def save(self) -> None:
+        """Saves ``oracle.json`` atomically (temporary file, then rename)."""
+        _kt_private.save_atomically(self)
+
+    def _ktseed_adopt(self, orphans: list[str]) -> None:
+        """Records orphaned trials that ran the next design points.
+
+        The crash that orphans a trial (see
+        :func:`~ktseed.oracles._kt_private.repair_after_crash`) also loses
+        the cursor step that issued it; the trial is the design point at
+        the cursor, so it is recorded as such and the cursor moves on.
+        """
+        if self._ktseed_design is None:
+            return
+        for trial_id in orphans:
+            if self._ktseed_cursor >= len(self._ktseed_design):
+                return
+            point = self._ktseed_complete(
+                self._ktseed_design[self._ktseed_cursor]
+            )
+            values = strip_tuner_keys(
+                self.trials[trial_id].hyperparameters.values
+            )
+            if SpaceCodec.point_key(point) == SpaceCodec.point_key(values):
+                self._ktseed_trial_index[trial_id] = self._ktseed_cursor
+                self._ktseed_cursor += 1
 
     # ----------------------------------------------------------- state
     def _ktseed_get_state(self) -> dict[str, Any]:
@@ -329,6 +393,7 @@ class SeededOracleMixin:
                 stacklevel=3,
             )
         self._ktseed_config = config if saved["materialized"] else None
+        self._ktseed_effective = None
         self._ktseed_design = (
             [dict(p) for p in saved["design"]]
             if saved["materialized"]

@@ -94,7 +94,7 @@ class SeededBayesianOptimizationOracle(
     ) -> None:
         if num_initial_points is not None and (
             isinstance(num_initial_points, bool)
-            or not isinstance(num_initial_points, int)
+            or not isinstance(num_initial_points, (int, np.integer))
             or num_initial_points < 0
         ):
             msg = (
@@ -111,6 +111,8 @@ class SeededBayesianOptimizationOracle(
         if handoff_options and handoff != "gp":
             msg = "`handoff_options` only apply to handoff='gp'."
             raise InitializerConfigError(msg)
+        if num_initial_points is not None:
+            num_initial_points = int(num_initial_points)
         super().__init__(
             objective=objective,
             max_trials=max_trials,
@@ -130,7 +132,16 @@ class SeededBayesianOptimizationOracle(
         self._ktseed_proposer: Any = None
         self._ktseed_codec: SpaceCodec | None = None
         if handoff == "gp":
-            self._ktseed_make_proposer()
+            if "seed" in self.handoff_options:
+                msg = (
+                    "`handoff_options` must not contain 'seed': the GP "
+                    "hand-off takes the oracle's `seed`."
+                )
+                raise InitializerConfigError(msg)
+            # Validate now, and keep the normalised, JSON-safe options
+            # (NumPy numbers in them would break oracle.json).
+            config = self._ktseed_make_proposer().get_config()
+            self.handoff_options = {k: config[k] for k in self.handoff_options}
 
     # ------------------------------------------------------- proposals
     def populate_space(self, trial_id: str) -> dict[str, Any]:
@@ -145,12 +156,17 @@ class SeededBayesianOptimizationOracle(
         return self._ktseed_gp_handoff_step()
 
     @property
-    def effective_num_initial_points(self) -> int:
-        """Completed trials plus observations needed before the GP step."""
+    def effective_num_initial_points(self) -> int | None:
+        """Completed trials plus observations needed before the GP step.
+
+        ``None`` until the design is built (at the first trial), unless
+        ``num_initial_points`` was given.
+        """
         if self.num_initial_points is not None:
             return max(int(self.num_initial_points), 1)
-        self._ktseed_materialize()
-        size = len(self._ktseed_design or [])
+        if self._ktseed_design is None:
+            return None
+        size = len(self._ktseed_design)
         if size == 0 and not self._ktseed_observations:
             return max(3 * len(self.hyperparameters.space), 3)
         return max(size, 1)
@@ -160,7 +176,9 @@ class SeededBayesianOptimizationOracle(
             1 for t in self.trials.values() if t.status == "COMPLETED"
         )
         available = completed + len(self._ktseed_observations)
-        return available < self.effective_num_initial_points
+        needed = self.effective_num_initial_points
+        assert needed is not None  # the design is built before this runs
+        return available < needed
 
     def _ktseed_minimised(self, score: float) -> float:
         return -score if self.objective.direction == "max" else score

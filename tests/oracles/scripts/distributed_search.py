@@ -35,9 +35,20 @@ RAN: list[str] = []
 
 
 class Worker(kt.Tuner):
+    out: pathlib.Path
+
     def run_trial(self, trial, *args, **kwargs):
+        if not RAN:
+            # Hold the first trial until the other worker holds one too, so
+            # that both provably take part (however slowly each started).
+            (self.out / f"{os.environ['KERASTUNER_TUNER_ID']}.ready").touch()
+            deadline = time.time() + 90
+            while len(list(self.out.glob("*.ready"))) < 2:
+                if time.time() > deadline:
+                    raise kt.errors.FatalError("the other worker never came")
+                time.sleep(0.05)
         RAN.append(trial.trial_id)
-        time.sleep(0.3)  # long enough for the workers to interleave
+        time.sleep(0.1)
         values = trial.hyperparameters.values
         return (values["x"] - 0.3) ** 2 + 0.01 * values["n"]
 
@@ -55,12 +66,7 @@ def main(directory: str, out_dir: str) -> None:
         oracle=oracle, directory=directory, project_name="dist", overwrite=False
     )
     out = pathlib.Path(out_dir)
-    if "chief" not in tuner_id:
-        # Wait until every worker is up, so the trials interleave.
-        (out / f"{tuner_id}.ready").touch()
-        deadline = time.time() + 90
-        while len(list(out.glob("*.ready"))) < 2 and time.time() < deadline:
-            time.sleep(0.05)
+    tuner.out = out
     tuner.search(verbose=0)
     if "chief" not in tuner_id:
         (out / f"{tuner_id}.json").write_text(json.dumps(RAN))
