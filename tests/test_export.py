@@ -93,9 +93,9 @@ def test_top_k_writes_the_best_first_and_reads_back_in_order(runs, tmp_path):
     assert CSVInitializer(output, score_column="score").generate(space) == [
         t.values for t in best
     ]
-    assert CSVInitializer(output, score_column="score", top_k=4).generate(
-        space
-    ) == [t.values for t in best]
+    assert CSVInitializer(
+        output, score_column="score", top_k=4, direction="min"
+    ).generate(space) == [t.values for t in best]
     _, text = run(
         "export", str(runs), "mixed", "--top-k", "2", "--direction", "max"
     )
@@ -120,11 +120,40 @@ def test_include_failed(runs, tmp_path):
         rows = list(csv.DictReader(file))
     assert [r["status"] for r in rows] == [t.status for t in prior.trials]
     assert all(r["score"] == "" for r in rows if r["status"] == "FAILED")
-    # Failed configurations are valid values too; they read back unchanged.
-    points = CSVInitializer(output, score_column="score").generate(
-        prior.hyperparameters()
+    # Reading the file back skips the failed configurations, with a warning.
+    data_rows = [
+        str(number)
+        for number, t in enumerate(prior.trials, start=1)
+        if t.status == "FAILED"
+    ]
+    shown = ", ".join(data_rows[:3]) + (", ..." if len(data_rows) > 3 else "")
+    with pytest.warns(KtseedWarning) as record:
+        points = CSVInitializer(output, score_column="score").generate(
+            prior.hyperparameters()
+        )
+    assert points == [t.values for t in prior.completed]
+    (warning,) = record
+    assert str(warning.message) == (
+        f"initializer 'csv': skipped {len(failed)} of {len(prior.trials)} "
+        f"data row(s) of '{output}' whose `status` is not COMPLETED (FAILED: "
+        f"{len(failed)}; data rows {shown}): those configurations did not "
+        "complete in the earlier run. List 'status' in `ignore_columns` to "
+        "use them anyway."
     )
-    assert points == [t.values for t in prior.trials]
+    # Ignoring the status column reads every configuration back unchanged.
+    everything = CSVInitializer(
+        output, score_column="score", ignore_columns=["status"]
+    ).generate(prior.hyperparameters())
+    assert everything == [t.values for t in prior.trials]
+    # Ranked by a search objective's direction, the failed rows (no score)
+    # are not among the best either way.
+    with pytest.warns(KtseedWarning, match=r"whose `status` is not COMPLETED"):
+        best = (
+            CSVInitializer(output, score_column="score", top_k=2)
+            .with_default_direction("min")
+            .generate(prior.hyperparameters())
+        )
+    assert best == [t.values for t in prior.ranked("min")[:2]]
     # With --top-k the failed trials follow the best completed ones.
     trials = select_trials(prior, include_failed=True, top_k=1)
     assert [t.status for t in trials] == ["COMPLETED"] + ["FAILED"] * len(

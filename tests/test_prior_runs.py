@@ -13,8 +13,10 @@ from ktseed.prior_runs import check_project
 from ktseed.prior_runs import load_prior_run
 from ktseed.prior_runs import trial_sort_key
 from ktseed.prior_runs import write_synthetic_project
+from tests.data.projects import epoch_score
 from tests.data.projects import mixed_score
 from tests.data.projects import trial_state
+from tests.data.projects import write_hyperband_project
 from tests.data.projects import write_project
 from tests.data.projects import write_trial_json
 
@@ -92,8 +94,31 @@ def test_tuner_keys_are_stripped_and_missing_trial_json_ignored(tmp_path):
     (tmp_path / "p" / "trial_note.txt").write_text("not a directory")
     run = load_prior_run(tmp_path, "p")
     assert [t.values for t in run.trials] == [{"x": 1}]
+    assert [(t.epochs, t.round) for t in run.trials] == [(3, 1)]
     assert run.oracle_file is None and run.hyperparameters() is None
     assert run.space_names() == ["x"]
+
+
+def test_other_oracles_record_no_epoch_budget(project):
+    run = load_prior_run(project, "mixed")
+    assert all(t.epochs is None and t.round is None for t in run.trials)
+
+
+def test_a_real_hyperband_project_keeps_its_budgets(tmp_path):
+    write_hyperband_project(tmp_path, "hb")
+    run = load_prior_run(tmp_path, "hb")
+    for record in run.trials:
+        trial = Trial.load(record.path)
+        values = trial.hyperparameters.values
+        assert record.epochs == values["tuner/epochs"]
+        assert record.round == values["tuner/round"]
+        assert record.values == {
+            k: v for k, v in values.items() if not k.startswith("tuner/")
+        }
+        assert record.score == epoch_score(values)
+    assert {t.epochs for t in run.trials} == {1, 3}
+    assert {t.round for t in run.trials} == {0, 1}
+    assert all(t.epochs == 3 for t in run.trials if t.round == 1)
 
 
 def test_metric_best_value_follows_metric_history(tmp_path):
@@ -308,6 +333,20 @@ def test_trial_json_missing_a_required_key(tmp_path, key):
         (lambda s: s.update(status=1), "status", "has a non-string"),
         (lambda s: s.update(trial_id=None), "trial_id", "has a non-string"),
         (lambda s: s.update(best_step="0"), "best_step", "has a non-integer"),
+        (
+            lambda s: s["hyperparameters"]["values"].update(
+                {"tuner/epochs": "3"}
+            ),
+            "hyperparameters.values.tuner/epochs",
+            "has a non-integer",
+        ),
+        (
+            lambda s: s["hyperparameters"]["values"].update(
+                {"tuner/round": 0.5}
+            ),
+            "hyperparameters.values.tuner/round",
+            "has a non-integer",
+        ),
     ],
 )
 def test_trial_json_with_an_unknown_structure(tmp_path, change, key, problem):

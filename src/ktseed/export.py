@@ -3,8 +3,9 @@
 The CSV has one column per hyperparameter (the prior search space's order),
 then the score and the trial status. :class:`~ktseed.initializers.csv.\
 CSVInitializer` reads it back unchanged with ``score_column="score"`` (it
-ignores the ``status`` column), so a run can be exported, edited or
-filtered by hand, and used to start another search::
+uses the ``status`` column to skip the rows that did not complete, such as
+the FAILED trials ``--include-failed`` adds), so a run can be exported,
+edited or filtered by hand, and used to start another search::
 
     ktseed export runs mlp_v1 -o mlp_v1.csv --top-k 10
 
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
 #: Trial statuses written with ``--include-failed``.
 FAILED_STATUSES = ("FAILED", "INVALID")
 
-#: Name of the trial status column (see ``CSVInitializer``).
+#: Name of the trial status column: ``CSVInitializer`` skips the rows whose
+#: status is not COMPLETED.
 STATUS_COLUMN = "status"
 
 
@@ -230,7 +232,8 @@ def add_export_command(commands: Any) -> None:
     parser.add_argument(
         "--include-failed",
         action="store_true",
-        help="also write FAILED and INVALID trials (empty score)",
+        help="also write FAILED and INVALID trials (empty score; the 'csv' "
+        "initializer skips them when it reads the file back)",
     )
     parser.add_argument(
         "--top-k",

@@ -10,11 +10,10 @@ search space.
 Why not ``keras_tuner.engine.trial.Trial.load``? It rebuilds a complete
 ``HyperParameters`` object (every hyperparameter of the space, from each
 trial's own copy of the space config) and a ``MetricsTracker`` per trial.
-Measured on the project's 2-core machine with 10,000 trials of a
-7-hyperparameter space (written by :func:`write_synthetic_project`, files
-in the page cache), ``Trial.load`` took 2.2 s with one step per trial and
-3.7 s with 20, against 0.3 s and 0.4 s for plain ``json.loads`` plus the
-records here. The reader follows KerasTuner's own
+This reader builds no KerasTuner ``Trial`` objects: it parses each file
+with ``json.loads`` into the light-weight records here, which keeps large
+projects quick to read (the benchmark results page reports its load times
+on large synthetic projects). The reader follows KerasTuner's own
 rules: it reads the files KerasTuner's ``Oracle.reload`` reads (the glob
 ``trial_*/trial.json``, so a trial directory without ``trial.json`` is
 ignored), it computes a metric's best value as ``MetricHistory`` does (the
@@ -95,10 +94,16 @@ class PriorTrial:
         score: The trial's score (the best value of the prior objective), or
             ``None``.
         values: The trial's hyperparameter values (active ones only, as
-            KerasTuner stores them), without Hyperband's ``tuner/*`` keys.
+            KerasTuner stores them), without Hyperband's ``tuner/*`` keys
+            (``tuner/epochs`` and ``tuner/round`` are kept as
+            :attr:`epochs` and :attr:`round`).
         metrics: Metric name to :class:`PriorMetric`.
         best_step: The step of the best objective value, or ``None``.
         path: The ``trial.json`` file the record was read from.
+        epochs: Hyperband's ``tuner/epochs``: the epochs the trial trained
+            for in all (its budget). ``None`` for trials of other oracles.
+        round: Hyperband's ``tuner/round`` (0 for a new configuration, 1
+            and up for a promotion), or ``None``.
     """
 
     trial_id: str
@@ -108,6 +113,8 @@ class PriorTrial:
     metrics: dict[str, PriorMetric]
     best_step: int | None
     path: str
+    epochs: int | None = None
+    round: int | None = None
 
     @property
     def metric_directions(self) -> dict[str, str]:
@@ -531,6 +538,8 @@ def _parse_trial(state: Any, path: str) -> PriorTrial:
     values = {
         k: v for k, v in raw_values.items() if not k.startswith(TUNER_PREFIX)
     }
+    epochs = _tuner_int(raw_values, "epochs", path)
+    round_ = _tuner_int(raw_values, "round", path)
     metrics_state = state["metrics"]
     if not isinstance(metrics_state, dict) or "metrics" not in metrics_state:
         raise _incompatible(path, "metrics.metrics", "lacks the key")
@@ -549,7 +558,24 @@ def _parse_trial(state: Any, path: str) -> PriorTrial:
         metrics=metrics,
         best_step=best_step,
         path=path,
+        epochs=epochs,
+        round=round_,
     )
+
+
+def _tuner_int(values: dict[str, Any], name: str, path: str) -> int | None:
+    """Hyperband's integer ``tuner/<name>`` value, or ``None`` if absent."""
+    key = TUNER_PREFIX + name
+    value = values.get(key)
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _incompatible(
+            path, f"hyperparameters.values.{key}", "has a non-integer"
+        )
+    return value
 
 
 def _parse_metric(config: Any, path: str, name: str) -> PriorMetric:

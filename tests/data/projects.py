@@ -93,6 +93,33 @@ def write_project(
     return directory / project_name
 
 
+def epoch_score(values: dict[str, Any]) -> float:
+    """:func:`mixed_score` plus a term growing with Hyperband's epochs.
+
+    The same configuration scores worse (higher) after more epochs, as a
+    validation loss does once a model overfits, so a reader that keeps the
+    best score of a promoted configuration keeps its fewest-epoch trial.
+    """
+    return mixed_score(values) + 0.1 * values["tuner/epochs"]
+
+
+def write_hyperband_project(
+    directory: Path,
+    project_name: str,
+    *,
+    formula: Callable[[dict[str, Any]], Any] = epoch_score,
+    seed: int = 2,
+) -> Path:
+    """Runs a real Hyperband search (max_epochs=3, factor=3): trials of 1
+    and 3 epochs, some configurations promoted from 1 to 3 epochs."""
+    oracle = kt.oracles.HyperbandOracle(
+        objective=SCORE_MIN, max_epochs=3, factor=3, seed=seed
+    )
+    return write_project(
+        directory, project_name, oracle=oracle, formula=formula
+    )
+
+
 def trial_state(
     trial_id: str,
     values: dict[str, Any],

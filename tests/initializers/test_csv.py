@@ -13,7 +13,14 @@ from ktseed import KtseedWarning
 from ktseed import SpaceCodec
 from ktseed import get_initializer_class
 from ktseed import make_initializer
+from ktseed.cli import main
 from ktseed.initializers import CSVInitializer
+from ktseed.oracles import SeededRandomSearchOracle
+from ktseed.prior_runs import load_prior_run
+from tests.data.projects import mixed_score
+from tests.data.projects import write_project
+from tests.helpers import FormulaTuner
+from tests.helpers import trial_values
 
 DEFAULTS = {
     "units": 32,
@@ -191,6 +198,63 @@ def test_a_hyperparameter_named_status_keeps_its_column(tmp_path):
     assert generate(path, hp) == [{"status": "off"}]
 
 
+STATUS_ROWS = (
+    "units,score,status\n"
+    "32,0.5,COMPLETED\n"
+    "64,,FAILED\n"
+    "96,0.1, completed \n"
+    "128,,invalid\n"
+    "160,0.3,\n"  # no status (a row added by hand): kept
+    "192,,Failed\n"
+)
+
+
+def test_rows_whose_status_is_not_completed_are_skipped(tmp_path, space):
+    path = write(tmp_path, STATUS_ROWS)
+    with pytest.warns(KtseedWarning) as record:
+        points = generate(path, space, score_column="score")
+    assert [p["units"] for p in points] == [32, 96, 160]
+    (warning,) = record
+    assert str(warning.message) == (
+        f"initializer 'csv': skipped 3 of 6 data row(s) of '{path}' whose "
+        "`status` is not COMPLETED (FAILED: 1, Failed: 1, invalid: 1; data "
+        "rows 2, 4, 6): those configurations did not complete in the "
+        "earlier run. List 'status' in `ignore_columns` to use them anyway."
+    )
+
+
+def test_status_is_applied_before_limit_and_top_k(tmp_path, space):
+    path = write(tmp_path, STATUS_ROWS)
+    init = CSVInitializer(path, score_column="score", rows="1-4", limit=2)
+    with pytest.warns(KtseedWarning, match=r"skipped 2 of 4 data row\(s\)"):
+        points = init.generate(space)
+    assert [p["units"] for p in points] == [32, 96]
+    with pytest.warns(KtseedWarning, match=r"skipped 3 of 6"):
+        best = generate(
+            path, space, score_column="score", top_k=2, direction="min"
+        )
+    assert [p["units"] for p in best] == [96, 160]
+    # The default design size counts the usable rows (and does not warn:
+    # generate() does, once).
+    init = CSVInitializer(path, score_column="score")
+    assert init.resolve_n_points(SpaceCodec(space)) == 3
+
+
+def test_status_filter_can_be_turned_off(tmp_path, space):
+    path = write(tmp_path, STATUS_ROWS)
+    points = generate(path, space, ignore_columns=["status", "score"])
+    assert [p["units"] for p in points] == [32, 64, 96, 128, 160, 192]
+
+
+def test_no_completed_row_is_an_error(tmp_path, space):
+    path = write(tmp_path, "units,status\n32,FAILED\n64,RUNNING\n")
+    with pytest.raises(
+        DataSourceError,
+        match=r"^initializer 'csv': every one of the 2 selected data row\(s\) of '.*points\.csv' has a `status` other than COMPLETED \(FAILED: 1, RUNNING: 1\), so none can be used\. List 'status' in `ignore_columns`",
+    ):
+        generate(path, space)
+
+
 @pytest.mark.parametrize(
     ("text", "kwargs", "pattern"),
     [
@@ -268,9 +332,39 @@ def test_unnamed_columns_can_be_ignored(tmp_path, space):
             r"hyperparameter 'units' \(Int\) got 'abc': not a number; expected an integer in \[32, 512\]",
         ),
         (
+            "units",
+            "1_000",
+            r"hyperparameter 'units' \(Int\) got '1_000': not a plain decimal number \(use ASCII digits without '_', as in 1000, 0\.5 or 1e-3\); expected an integer in \[32, 512\]",
+        ),
+        (
+            "units",
+            "\uff16\uff14",  # fullwidth "64": int() accepts it
+            r"hyperparameter 'units' \(Int\) got '\uff16\uff14': not a plain decimal number",
+        ),
+        (
+            "lr",
+            "0.\u0661",  # ARABIC-INDIC DIGIT ONE: float() accepts it
+            r"hyperparameter 'lr' \(Float\) got '0\.\u0661': not a plain decimal number",
+        ),
+        (
+            "lr",
+            "1e-0_3",
+            r"hyperparameter 'lr' \(Float\) got '1e-0_3': not a plain decimal number",
+        ),
+        (
+            "layers",
+            "\u0662",  # a Choice of ints parses its cells as numbers too
+            r"hyperparameter 'layers' \(Choice\) got '\u0662': not a plain decimal number",
+        ),
+        (
             "lr",
             "nan",
             r"hyperparameter 'lr' \(Float\) got 'nan': NaN is not a value",
+        ),
+        (
+            "lr",
+            "Infinity",
+            r"hyperparameter 'lr' \(Float\) got 'Infinity': infinity is not a value",
         ),
         (
             "lr",
@@ -323,6 +417,26 @@ def test_value_errors_name_file_row_column_and_reason(
     ) as info:
         generate(path, space)
     assert info.value.hp_name == header
+
+
+def test_plain_decimal_spellings_are_numbers(tmp_path, space):
+    path = write(
+        tmp_path,
+        "units,lr,dropout,layers\n+64, 1E-3 ,.1,2.0\n6.4e1,0.010,0.,1\n",
+    )
+    first, second = generate(path, space)
+    assert (first["units"], first["lr"], first["dropout"]) == (64, 1e-3, 0.1)
+    assert first["layers"] == 2 and type(first["layers"]) is int
+    assert (second["units"], second["lr"], second["dropout"]) == (64, 0.01, 0)
+    # Integers beyond a float's range (or more digits than int() converts)
+    # are infinite.
+    for digits in (400, 5000):
+        path = write(tmp_path, f"lr\n{'1' * digits}\n", "long.csv")
+        with pytest.raises(InvalidValueError, match=r"infinity is not a value"):
+            generate(path, space)
+        path = write(tmp_path, f"units,s\n64,{'1' * digits}\n", "long.csv")
+        with pytest.raises(InvalidValueError, match=r"is not a finite number"):
+            generate(path, space, score_column="s", top_k=1, direction="min")
 
 
 def test_renamed_column_errors_name_the_csv_column(tmp_path, space):
@@ -470,7 +584,10 @@ def test_top_k_orders_by_score(tmp_path, space):
         tmp_path, "units,score\n32,0.5\n64,\n96,0.1\n128,0.9\n160,0.1\n"
     )
     assert [
-        p["units"] for p in generate(path, space, score_column="score", top_k=3)
+        p["units"]
+        for p in generate(
+            path, space, score_column="score", top_k=3, direction="min"
+        )
     ] == [96, 160, 32]
     maxed = generate(
         path, space, score_column="score", top_k=5, direction="max"
@@ -482,10 +599,71 @@ def test_top_k_orders_by_score(tmp_path, space):
         160,
         64,
     ]  # no score last
-    # Without top_k the score column does not reorder.
+    # Without top_k the score column does not reorder (and needs no
+    # direction).
     assert [
         p["units"] for p in generate(path, space, score_column="score")
     ] == [32, 64, 96, 128, 160]
+
+
+def test_top_k_without_a_direction_names_the_fix(tmp_path, space):
+    path = write(tmp_path, "units,score\n32,0.5\n64,0.9\n")
+    init = CSVInitializer(path, score_column="score", top_k=1)
+    assert init.direction is None and init.direction_from_objective
+    with pytest.raises(
+        InitializerConfigError,
+        match=r"^initializer 'csv': `top_k` keeps the best rows by 'score', but `direction` is None and no search objective gave one .*Pass direction='min' or 'max'\.$",
+    ):
+        init.generate(space)
+    # What a seeded oracle does with its objective's direction:
+    maxed = init.with_default_direction("max")
+    assert maxed.get_config() == {**init.get_config(), "direction": "max"}
+    assert [p["units"] for p in maxed.generate(space)] == [64]
+    assert [
+        p["units"] for p in init.with_default_direction("min").generate(space)
+    ] == [32]
+    # An explicit direction is never replaced, and without top_k the
+    # direction is not used, so it is not filled in either.
+    explicit = CSVInitializer(
+        path, score_column="score", top_k=1, direction="min"
+    )
+    assert explicit.with_default_direction("max") is explicit
+    unranked = CSVInitializer(path, score_column="score")
+    assert unranked.with_default_direction("max") is unranked
+
+
+def test_top_k_follows_the_search_objective_direction(tmp_path):
+    """Issue 4: an export of a 'max' project read back by a 'max' search
+    replays the best rows, not the worst."""
+    maximise = kt.Objective("score", "max")
+    write_project(tmp_path, "maxed", max_trials=8, objective=maximise)
+    prior = load_prior_run(tmp_path, "maxed")
+    output = tmp_path / "maxed.csv"
+    assert main(["export", str(tmp_path), "maxed", "-o", str(output)]) == 0
+    best = sorted(prior.scored, key=lambda t: t.score, reverse=True)[:3]
+    assert best != sorted(prior.scored, key=lambda t: t.score)[:3]
+    oracle = SeededRandomSearchOracle(
+        objective=maximise,
+        max_trials=4,
+        seed=1,
+        hyperparameters=prior.hyperparameters(),
+        initializer={
+            "name": "csv",
+            "path": str(output),
+            "score_column": "score",
+            "top_k": 3,
+        },
+    )
+    tuner = FormulaTuner(
+        oracle=oracle,
+        formula=mixed_score,
+        directory=str(tmp_path),
+        project_name="search",
+    )
+    tuner.search(verbose=0)
+    assert oracle.design == [t.values for t in best]
+    assert trial_values(oracle)[:3] == [t.values for t in best]
+    assert oracle.initializer.get_config()["direction"] == "max"
 
 
 @pytest.mark.parametrize(
@@ -494,6 +672,8 @@ def test_top_k_orders_by_score(tmp_path, space):
         ("abc", r"score 'abc' is not a number"),
         ("inf", r"score 'inf' is not a finite number"),
         ("nan", r"score 'nan' is not a finite"),
+        ("1_0", r"score '1_0' is not a plain decimal number"),
+        ("\u0661", r"score '\u0661' is not a plain decimal number"),
     ],
 )
 def test_bad_scores(tmp_path, space, cell, pattern):
@@ -502,7 +682,7 @@ def test_bad_scores(tmp_path, space, cell, pattern):
         InvalidValueError,
         match=r"data row 2 \(line 3\), column 'loss': " + pattern,
     ):
-        generate(path, space, score_column="loss", top_k=1)
+        generate(path, space, score_column="loss", top_k=1, direction="min")
 
 
 def test_duplicates_keep_the_best_row_and_name_the_rows(tmp_path, space):
@@ -514,7 +694,9 @@ def test_duplicates_keep_the_best_row_and_name_the_rows(tmp_path, space):
         KtseedWarning,
         match=r"initializer 'csv': dropped 2 duplicate configuration\(s\) in '.*' \(data row 2 repeats data row 4; data row 1 repeats data row 4\); 2 distinct configuration\(s\) remain\.",
     ):
-        points = generate(path, space, score_column="score", top_k=3)
+        points = generate(
+            path, space, score_column="score", top_k=3, direction="min"
+        )
     assert [p["units"] for p in points] == [64, 96]
 
 
@@ -570,7 +752,7 @@ def test_n_points_caps_the_design(tmp_path, space):
         ),
         (
             {"direction": "up"},
-            r"`direction` must be 'min' or 'max' \(got 'up'\)",
+            r"`direction` must be 'min', 'max' or None for the search objective's direction \(got 'up'\)",
         ),
         (
             {"top_k": 2},
@@ -650,6 +832,7 @@ def test_config_round_trip(tmp_path):
     plain = CSVInitializer(str(path), rows=[1])
     assert make_initializer(json.loads(json.dumps(plain.get_config()))) == plain
     assert plain.get_config()["rows"] == [1]
+    assert plain.get_config()["direction"] is None
 
 
 def test_registered_as_csv(clean_registry):

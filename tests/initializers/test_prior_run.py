@@ -14,12 +14,16 @@ from ktseed import get_initializer_class
 from ktseed import make_initializer
 from ktseed.initializers import PriorRunInitializer
 from ktseed.initializers.base import default_n_points
+from ktseed.oracles import SeededBayesianOptimizationOracle
 from ktseed.prior_runs import load_prior_run
+from ktseed.prior_runs import write_synthetic_project
 from tests.data.projects import mixed_hypermodel
 from tests.data.projects import mixed_score
 from tests.data.projects import trial_state
+from tests.data.projects import write_hyperband_project
 from tests.data.projects import write_project
 from tests.data.projects import write_trial_json
+from tests.helpers import FormulaTuner
 
 
 def mixed_space() -> kt.HyperParameters:
@@ -59,6 +63,7 @@ def runs(tmp_path_factory):
         objective=kt.Objective("score", "min"), max_epochs=3, factor=3, seed=2
     )
     write_project(root, "hyperband", oracle=oracle)
+    write_hyperband_project(root, "epochs")
     return root
 
 
@@ -138,7 +143,8 @@ def test_replay_of_a_hyperband_project_strips_tuner_keys(runs):
     assert any(k.startswith("tuner/") for k in raw["hyperparameters"]["values"])
     # Hyperband's promoted trials repeat their parent's values.
     with pytest.warns(
-        KtseedWarning, match=r"identical to a better trial once mapped"
+        KtseedWarning,
+        match=r"identical to a trial trained for more epochs \(or as many, with a better score\) once mapped",
     ):
         points = PriorRunInitializer(runs, "hyperband", top_k=3).generate(
             mixed_space()
@@ -149,6 +155,107 @@ def test_replay_of_a_hyperband_project_strips_tuner_keys(runs):
         points[0]
         == min(run.scored, key=lambda t: (t.score, int(t.trial_id))).values
     )
+
+
+# --------------------------------------------------------------- hyperband
+def most_epochs_per_configuration(run):
+    """The trial with the most epochs of each configuration, by trial id."""
+    chosen = {}
+    for trial in run.scored:
+        key = json.dumps(trial.values, sort_keys=True)
+        if key not in chosen or trial.epochs > chosen[key].epochs:
+            chosen[key] = trial
+    return sorted(chosen.values(), key=lambda t: int(t.trial_id))
+
+
+def test_hyperband_promotions_use_the_trial_with_the_most_epochs(runs):
+    run = load_prior_run(runs, "epochs")
+    promoted = [t for t in run.trials if t.round]
+    assert promoted, "the fixture needs a promoted configuration"
+    used = most_epochs_per_configuration(run)
+    # The fixture's scores grow with the epochs, so the best score of a
+    # promoted configuration is its 1-epoch trial: the wrong one.
+    for trial in promoted:
+        parent = next(
+            t
+            for t in run.trials
+            if t.values == trial.values and t.epochs < trial.epochs
+        )
+        assert parent.score < trial.score and trial in used
+    init = PriorRunInitializer(
+        runs, "epochs", mode="observe", allow_mixed_budgets=True
+    )
+    with pytest.warns(
+        KtseedWarning,
+        match=rf"using {len(used)} of {len(run.trials)} trial\(s\) .*; not used: {len(promoted)} identical to a trial trained for more epochs \(or as many, with a better score\) once mapped to the new search space\.$",
+    ):
+        observations = init.observations(
+            mixed_space(), kt.Objective("score", "min")
+        )
+    assert observations == [(t.values, t.score) for t in used]
+
+
+def test_observe_refuses_mixed_epoch_budgets(runs):
+    run = load_prior_run(runs, "epochs")
+    used = most_epochs_per_configuration(run)
+    ones = sum(t.epochs == 1 for t in used)
+    threes = sum(t.epochs == 3 for t in used)
+    assert ones and threes
+    init = PriorRunInitializer(runs, "epochs", mode="observe")
+    with pytest.raises(
+        DataSourceError,
+        match=rf"^initializer 'prior_run': the usable trials of prior run '.*epochs' were trained for different epoch budgets \(1 epoch: {ones} trials?, 3 epochs: {threes} trials?; Hyperband stops most configurations after few epochs\), so their scores are not comparable and the new search's model would take them as equals\. Use mode='replay' to run the best configurations again, or pass allow_mixed_budgets=True to observe them anyway\.$",
+    ):
+        init.observations(mixed_space(), kt.Objective("score", "min"))
+
+
+def test_replay_warns_about_mixed_epoch_budgets(runs):
+    run = load_prior_run(runs, "epochs")
+    used = most_epochs_per_configuration(run)
+    best = sorted(used, key=lambda t: t.score)
+    ones = sum(t.epochs == 1 for t in used)
+    threes = sum(t.epochs == 3 for t in used)
+    with pytest.warns(KtseedWarning) as record:
+        points = PriorRunInitializer(runs, "epochs", top_k=3).generate(
+            mixed_space()
+        )
+    assert points == [t.values for t in best[:3]]
+    (warning,) = record
+    assert str(warning.message).endswith(
+        f" The ranked trials were trained for different epoch budgets (1 "
+        f"epoch: {ones} trial{'s' if ones > 1 else ''}, 3 epochs: {threes} "
+        f"trial{'s' if threes > 1 else ''}; Hyperband stops most "
+        "configurations after few epochs), so scores after fewer epochs "
+        "were ranked with scores after more. Pass allow_mixed_budgets=True "
+        "to accept this."
+    )
+    with pytest.warns(KtseedWarning) as record:
+        PriorRunInitializer(
+            runs, "epochs", top_k=3, allow_mixed_budgets=True
+        ).generate(mixed_space())
+    assert "epoch budgets" not in str(record[0].message)
+
+
+def test_duplicates_keep_the_most_epochs_then_the_best_score(tmp_path):
+    for trial_id, x, epochs, score in [
+        ("0", 1, 1, 0.2),  # promoted twice: 1, then 3 epochs
+        ("1", 2, 1, 0.6),  # promoted once
+        ("2", 1, 3, 0.9),
+        ("3", 2, 3, 0.7),
+        ("4", 3, 3, 0.5),  # a 3-epoch bracket
+        ("5", 3, 3, 0.4),  # the same configuration again, better
+    ]:
+        values = {"x": x, "tuner/epochs": epochs, "tuner/round": 0}
+        write_trial_json(
+            tmp_path / "p", trial_id, trial_state(trial_id, values, score)
+        )
+    hp = kt.HyperParameters()
+    hp.Int("x", 0, 5)
+    init = PriorRunInitializer(tmp_path, "p", mode="observe")
+    with pytest.warns(KtseedWarning, match=r"using 3 of 6 trial\(s\)"):
+        observations = init.observations(hp, kt.Objective("score", "min"))
+    # Every used trial has 3 epochs: no mixed budgets, so no refusal.
+    assert observations == [({"x": 1}, 0.9), ({"x": 2}, 0.7), ({"x": 3}, 0.4)]
 
 
 def test_failed_trials_are_counted_in_the_warning(runs):
@@ -224,6 +331,101 @@ def test_observations_accept_a_codec_and_map_to_the_new_space(runs):
         ({"units": t.values["units"], "lr": t.values["lr"]}, t.score)
         for t in run.trials
     ]
+
+
+@pytest.fixture(scope="module")
+def large_project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("large")
+    write_synthetic_project(root, "large", 300, seed=4)
+    return root
+
+
+def test_observations_are_capped_by_max_observations(large_project):
+    run = load_prior_run(large_project, "large")
+    space = run.hyperparameters()
+    ranked = sorted(run.scored, key=lambda t: (t.score, int(t.trial_id)))
+    best, others = ranked[:100], sorted(ranked[100:], key=lambda t: t.trial_id)
+    spread = others[1::2]  # 100 spread evenly over the 200 others
+    init = PriorRunInitializer(large_project, "large", mode="observe")
+    assert init.max_observations == 200
+    with pytest.warns(KtseedWarning) as record:
+        observations = init.observations(space, kt.Objective("score", "min"))
+    (warning,) = record
+    assert str(warning.message) == (
+        f"initializer 'prior_run': using 200 of 300 trial(s) of prior run "
+        f"'{large_project / 'large'}'; not used: 100 beyond "
+        "max_observations=200 (kept the 100 best and 100 spread evenly over "
+        "the others in trial-id order; max_observations=None observes every "
+        "trial, at a cost that grows quickly with their number)."
+    )
+    expected = sorted(best + spread, key=lambda t: t.trial_id)
+    assert observations == [(t.values, t.score) for t in expected]
+    with pytest.warns(KtseedWarning):
+        again = init.observations(space, kt.Objective("score", "min"))
+    assert again == observations  # deterministic
+
+    small = PriorRunInitializer(
+        large_project, "large", mode="observe", max_observations=3
+    )
+    with pytest.warns(KtseedWarning, match=r"kept the 2 best and 1 spread"):
+        three = small.observations(space, kt.Objective("score", "min"))
+    middle = sorted(ranked[2:], key=lambda t: t.trial_id)[149]
+    assert three == [
+        (t.values, t.score)
+        for t in sorted([*ranked[:2], middle], key=lambda t: t.trial_id)
+    ]
+
+    unlimited = PriorRunInitializer(
+        large_project, "large", mode="observe", max_observations=None
+    )
+    everything = unlimited.observations(space, kt.Objective("score", "min"))
+    assert everything == [(t.values, t.score) for t in run.trials]
+
+
+def test_max_observations_keeps_the_best_by_the_prior_direction(tmp_path):
+    for trial_id in range(6):
+        write_trial_json(
+            tmp_path / "p",
+            str(trial_id),
+            trial_state(
+                str(trial_id), {"x": trial_id}, float(trial_id), direction="max"
+            ),
+        )
+    hp = kt.HyperParameters()
+    hp.Int("x", 0, 5)
+    init = PriorRunInitializer(
+        tmp_path, "p", mode="observe", max_observations=3
+    )
+    with pytest.warns(KtseedWarning, match=r"kept the 2 best and 1 spread"):
+        observations = init.observations(hp, kt.Objective("score", "max"))
+    # The two best by max (5, 4), then the middle of 0..3 in trial order.
+    assert [v["x"] for v, _ in observations] == [2, 4, 5]
+
+
+def test_the_seeded_bayesian_oracle_stores_the_capped_observations(
+    large_project, tmp_path
+):
+    space = load_prior_run(large_project, "large").hyperparameters()
+    oracle = SeededBayesianOptimizationOracle(
+        objective=kt.Objective("score", "min"),
+        max_trials=1,
+        seed=1,
+        hyperparameters=space,
+        initializer={
+            "name": "prior_run",
+            "directory": str(large_project),
+            "project_name": "large",
+            "mode": "observe",
+        },
+    )
+    tuner = FormulaTuner(
+        oracle=oracle, directory=str(tmp_path), project_name="search"
+    )
+    with pytest.warns(KtseedWarning, match=r"beyond max_observations=200"):
+        tuner.search(verbose=0)
+    state = json.loads((tmp_path / "search" / "oracle.json").read_text())
+    assert len(state["ktseed"]["observations"]) == 200
+    assert state["ktseed"]["initializer"]["max_observations"] == 200
 
 
 def test_replay_mode_has_no_observations(runs):
@@ -466,6 +668,22 @@ def test_corrupt_trial_surfaces_from_generate(tmp_path):
         ),
         ({"check_exists": "no"}, r"`check_exists` must be True or False"),
         (
+            {"max_observations": 0},
+            r"`max_observations` must be a positive integer or None for no limit \(got 0\)",
+        ),
+        (
+            {"max_observations": True},
+            r"`max_observations` must be a positive integer or None for no limit \(got True\)",
+        ),
+        (
+            {"max_observations": 2.5},
+            r"`max_observations` must be a positive integer or None",
+        ),
+        (
+            {"allow_mixed_budgets": "yes"},
+            r"`allow_mixed_budgets` must be True or False \(got 'yes'\)",
+        ),
+        (
             {"mode": "observe", "top_k": 3},
             r"`top_k` and `n_points` size the replayed design; with mode='observe' the design is empty",
         ),
@@ -496,6 +714,8 @@ def test_config_round_trip(runs):
         mode="observe",
         on_invalid="raise",
         allow_objective_mismatch=True,
+        max_observations=None,
+        allow_mixed_budgets=True,
     )
     config = json.loads(json.dumps(init.get_config()))
     assert config == {
@@ -508,12 +728,17 @@ def test_config_round_trip(runs):
         "direction": None,
         "on_invalid": "raise",
         "allow_objective_mismatch": True,
+        "max_observations": None,
+        "allow_mixed_budgets": True,
     }
     assert make_initializer(config) == init
     assert PriorRunInitializer.from_config(config) == init
     replay = PriorRunInitializer(
         runs, "mixed", top_k=3, direction="min", n_points=2
     )
+    defaults = replay.get_config()
+    assert defaults["max_observations"] == 200
+    assert defaults["allow_mixed_budgets"] is False
     assert (
         make_initializer(json.loads(json.dumps(replay.get_config()))) == replay
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 
 import keras_tuner as kt
 import numpy as np
@@ -799,3 +800,28 @@ def test_oracle_json_is_written_atomically(tmp_path, monkeypatch):
     with pytest.raises(Crash):
         oracle.save()
     assert state_file.read_text() == before  # the old file is intact
+
+
+def test_resuming_a_csv_design_ranked_by_the_objective_does_not_warn(tmp_path):
+    path = tmp_path / "configs.csv"
+    path.write_text("units,acc\n64,0.9\n128,0.7\n256,0.95\n", encoding="utf-8")
+    spec = {"name": "csv", "path": str(path), "score_column": "acc", "top_k": 2}
+
+    def make():
+        return SeededRandomSearchOracle(
+            objective=kt.Objective("score", "max"),
+            max_trials=3,
+            seed=1,
+            hyperparameters=small_space(),
+            initializer=spec,
+        )
+
+    first = make()
+    run(first, tmp_path / "p")
+    assert [v["units"] for v in trial_values(first)[:2]] == [256, 64]
+    assert first.initializer.get_config()["direction"] == "max"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", KtseedWarning)
+        second = make()
+        run(second, tmp_path / "p")
+    assert second.design_trial_ids == ["0", "1"]

@@ -29,14 +29,27 @@ if TYPE_CHECKING:
     from ktseed.space import SpaceCodec
     from ktseed.space import Values
 
-#: Column written by ``ktseed export`` that the reader ignores.
+#: The trial status column ``ktseed export`` writes: rows whose status is
+#: not :data:`COMPLETED` are skipped.
 STATUS_COLUMN = "status"
+
+#: The status of a row that is used (compared case-insensitively).
+COMPLETED = "COMPLETED"
 
 ON_INVALID = ("raise", "skip")
 
 _TRUE = frozenset({"true", "yes", "1"})
 _FALSE = frozenset({"false", "no", "0"})
-_RANGE = re.compile(r"^(\d+)(?:\s*-\s*(\d*))?$")
+_RANGE = re.compile(r"([0-9]+)(?:\s*-\s*([0-9]*))?")
+
+# Numeric cells: plain decimal notation only (ASCII digits, no "_"), so that
+# Python-only spellings that int()/float() accept are not read as numbers.
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(
+    r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"  # digits, optional fraction
+    r"(?:[eE][+-]?[0-9]+)?"  # optional exponent
+)
+_NON_FINITE = re.compile(r"[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
 
 #: How many example reasons a warning or error quotes.
 _EXAMPLES = 3
@@ -55,6 +68,17 @@ class _Record:
 class _Table:
     header: list[str]
     records: list[_Record]
+
+
+@dataclass(frozen=True)
+class _Selection:
+    """The data rows to parse, after ``rows``, the status and ``limit``."""
+
+    records: list[_Record]
+    #: Rows skipped for a status other than COMPLETED, with that status.
+    not_completed: list[tuple[_Record, str]]
+    #: How many rows ``rows`` selected, before the status and ``limit``.
+    selected: int
 
 
 @dataclass
@@ -90,7 +114,7 @@ def _parse_rows(rows: object, label: str) -> list[tuple[int, int | None]]:
                 raise InitializerConfigError(msg)
             ranges.append((item, item))
             continue
-        match = _RANGE.match(item) if isinstance(item, str) else None
+        match = _RANGE.fullmatch(item) if isinstance(item, str) else None
         if match is None:
             msg = (
                 f"{label}: `rows` item {item!r} is not a data row number, "
@@ -171,8 +195,9 @@ class CSVInitializer(Initializer):
 
     **Format.** The first non-blank line is the header. Each column is a
     hyperparameter name (or is renamed to one by ``columns``). Each cell is
-    parsed by its hyperparameter's own type: ``Int``/``Float`` as numbers
-    (``64``, ``64.0``, ``1e-3``), ``Boolean`` as ``true``/``false``,
+    parsed by its hyperparameter's own type: ``Int``/``Float`` as plain
+    decimal numbers (``64``, ``-0.5``, ``64.0``, ``1e-3``; ASCII digits,
+    without ``_`` separators), ``Boolean`` as ``true``/``false``,
     ``yes``/``no`` or ``1``/``0`` in any case, ``Choice`` by the type of its
     values, ``Fixed`` by the type of its value. Values are then checked
     against the space and snapped to canonical form (``64.0`` becomes ``64``
@@ -187,17 +212,25 @@ class CSVInitializer(Initializer):
     **Other columns.** A column that is not a hyperparameter is an error
     that lists the hyperparameters and suggests the closest name (when one
     is close, as ``units`` for ``unit``), unless it is the ``score_column``,
-    is listed in ``ignore_columns``, or is named ``status`` (the trial status
-    column ``ktseed export`` writes; a hyperparameter named ``status`` keeps
-    its column). So ``ktseed export`` output reads back unchanged with
-    ``score_column="score"``.
+    is listed in ``ignore_columns``, or is named ``status``.
+
+    **Status column.** A ``status`` column (the trial status ``ktseed
+    export`` writes; not when ``status`` is a hyperparameter, the
+    ``score_column`` or listed in ``ignore_columns``) selects rows: a row
+    whose status is not ``COMPLETED`` (in any case), such as ``FAILED``
+    from ``ktseed export --include-failed``, is skipped, with one
+    :class:`~ktseed.errors.KtseedWarning` giving the count. A row with an
+    empty status cell (added by hand) is kept. So ``ktseed export`` output
+    reads back with ``score_column="score"`` as the configurations that
+    completed.
 
     **Row numbers.** Messages and ``rows`` count *data rows*: data row 1 is
     the first row after the header, blank lines not counted. Messages also
     give the line of the file the row ends on.
 
-    **Order of operations.** ``rows`` selects data rows, ``limit`` keeps the
-    first ``limit`` of them, each is parsed and validated (``on_invalid``),
+    **Order of operations.** ``rows`` selects data rows, rows whose
+    ``status`` is not COMPLETED are skipped, ``limit`` keeps the first
+    ``limit`` of the rest, each is parsed and validated (``on_invalid``),
     then with ``top_k`` the rows are ordered best first by ``score_column``
     (rows with an empty score last, ties in file order), identical
     configurations are dropped with a warning (the first, so the best, is
@@ -214,8 +247,11 @@ class CSVInitializer(Initializer):
             not parsed, so their values cannot fail. ``None``: no limit.
         score_column: A column holding each row's score, for ``top_k``.
             Its cells must be numbers (or empty: no score).
-        direction: ``"min"`` (default) or ``"max"``: which scores are best.
-            The initializer does not see the oracle's objective, so say it.
+        direction: ``"min"`` or ``"max"``: which scores are best for
+            ``top_k``. ``None`` (default) takes the direction of the search
+            objective: a seeded oracle fills it in before building the
+            design. Used on its own (``generate``, ``ktseed preview``),
+            an initializer with ``top_k`` needs an explicit direction.
         top_k: Keep the ``top_k`` best rows by ``score_column``.
         on_invalid: ``"raise"`` (default) or ``"skip"``: what to do with a
             row holding a value that does not parse or does not fit the
@@ -234,18 +270,22 @@ class CSVInitializer(Initializer):
             is gone); the file is checked again when it is read.
 
     Raises:
-        InitializerConfigError: For an argument of the wrong type or value.
+        InitializerConfigError: For an argument of the wrong type or value
+            (and, when the design is generated, for ``top_k`` without a
+            direction).
         DataSourceError: With ``check_exists``, if ``path`` is not a file.
 
     Examples:
         >>> init = CSVInitializer("trials.csv", score_column="score",
-        ...                       top_k=5, check_exists=False)
+        ...                       direction="max", top_k=5,
+        ...                       check_exists=False)
         >>> init.get_config()["top_k"]
         5
     """
 
     name: ClassVar[str] = "csv"
     _on_inactive: ClassVar[OnInactive] = "drop"
+    direction_from_objective: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -255,7 +295,7 @@ class CSVInitializer(Initializer):
         rows: Sequence[int | str] | str | None = None,
         limit: int | None = None,
         score_column: str | None = None,
-        direction: str = "min",
+        direction: str | None = None,
         top_k: int | None = None,
         on_invalid: str = "raise",
         ignore_columns: Sequence[str] | None = None,
@@ -303,10 +343,10 @@ class CSVInitializer(Initializer):
             )
             raise InitializerConfigError(msg)
         self.score_column = score_column
-        if direction not in ("min", "max"):
+        if direction not in (None, "min", "max"):
             msg = (
-                f"{label}: `direction` must be 'min' or 'max' "
-                f"(got {direction!r})."
+                f"{label}: `direction` must be 'min', 'max' or None for the "
+                f"search objective's direction (got {direction!r})."
             )
             raise InitializerConfigError(msg)
         self.direction = direction
@@ -377,6 +417,18 @@ class CSVInitializer(Initializer):
         """
         return super().from_config({"check_exists": False, **config})
 
+    def with_default_direction(self, direction: str | None) -> Initializer:
+        """See :meth:`Initializer.with_default_direction`.
+
+        Only an initializer with ``top_k`` ranks its rows, so only such an
+        initializer takes the objective's direction; the others are
+        returned unchanged (their config, stored by the seeded oracles,
+        does not depend on the objective).
+        """
+        if self.top_k is None:
+            return self
+        return super().with_default_direction(direction)
+
     # -------------------------------------------------------------- design
     def size_hint(self) -> int | None:
         """The smallest of ``n_points``, ``top_k`` and ``limit``, if any.
@@ -393,12 +445,28 @@ class CSVInitializer(Initializer):
     ) -> int:
         if self.top_k is not None:
             return self.top_k
-        return len(self._select(self._read()))
+        table = self._read()
+        selection = self._select(table, self._status_index(table, codec))
+        return len(selection.records)
 
     def _generate(self, codec: SpaceCodec, n: int) -> list[Mapping[str, Any]]:
+        if self.top_k is not None and self.direction is None:
+            msg = (
+                f"{self._label()}: `top_k` keeps the best rows by "
+                f"'{self.score_column}', but `direction` is None and no "
+                "search objective gave one (a seeded oracle fills in its "
+                "objective's direction; used on its own, as by `ktseed "
+                "preview`, the initializer cannot know it). Pass "
+                "direction='min' or 'max'."
+            )
+            raise InitializerConfigError(msg)
         table = self._read()
-        records = self._select(table)
         layout = self._layout(table.header, codec)
+        status = self._status_index(table, codec)
+        selection = self._select(table, status)
+        if selection.not_completed:
+            self._report_not_completed(selection)
+        records = selection.records
         rows: list[_Row] = []
         skipped: list[str] = []
         for record in records:
@@ -525,7 +593,25 @@ class CSVInitializer(Initializer):
                     )
                     raise DataSourceError(msg)
 
-    def _select(self, table: _Table) -> list[_Record]:
+    def _status_index(self, table: _Table, codec: SpaceCodec) -> int | None:
+        """Index of the trial status column, or None if there is none."""
+        column = STATUS_COLUMN
+        if (
+            column not in table.header
+            or column in codec.names
+            or column in self.columns
+            or column == self.score_column
+            or column in self.ignore_columns
+        ):
+            return None
+        return table.header.index(column)
+
+    def _select(self, table: _Table, status: int | None) -> _Selection:
+        """The rows to parse, and those skipped for their status.
+
+        ``rows`` selects, rows whose status is not COMPLETED are set aside
+        (an empty status cell counts as COMPLETED), then ``limit`` cuts.
+        """
         records = table.records
         if self._ranges is not None:
             selected: list[_Record] = []
@@ -541,9 +627,21 @@ class CSVInitializer(Initializer):
                     raise DataSourceError(msg)
                 selected.extend(records[start - 1 : last])
             records = selected
+        n_selected = len(records)
+        not_completed: list[tuple[_Record, str]] = []
+        if status is not None:
+            kept: list[_Record] = []
+            for record in records:
+                cells = record.cells
+                text = cells[status].strip() if status < len(cells) else ""
+                if text and text.upper() != COMPLETED:
+                    not_completed.append((record, text))
+                else:
+                    kept.append(record)
+            records = kept
         if self.limit is not None:
             records = records[: self.limit]
-        return records
+        return _Selection(records, not_completed, n_selected)
 
     def _layout(self, header: list[str], codec: SpaceCodec) -> dict[str, int]:
         """Hyperparameter name (or ``""`` for the score) to column index."""
@@ -656,6 +754,34 @@ class CSVInitializer(Initializer):
         return _Row(record, values, score)
 
     # ------------------------------------------------------------ warnings
+    def _report_not_completed(self, selection: _Selection) -> None:
+        not_completed = selection.not_completed
+        counts: dict[str, int] = {}
+        for _, text in not_completed:
+            counts[text] = counts.get(text, 0) + 1
+        statuses = ", ".join(f"{s}: {c}" for s, c in sorted(counts.items()))
+        numbers = ", ".join(
+            str(record.number) for record, _ in not_completed[:_EXAMPLES]
+        ) + (", ..." if len(not_completed) > _EXAMPLES else "")
+        total = selection.selected
+        if not selection.records:
+            msg = (
+                f"{self._label()}: every one of the {total} selected data "
+                f"row(s) of '{self.path}' has a `status` other than "
+                f"COMPLETED ({statuses}), so none can be used. List "
+                "'status' in `ignore_columns` to use them anyway."
+            )
+            raise DataSourceError(msg)
+        warnings.warn(
+            f"{self._label()}: skipped {len(not_completed)} of {total} "
+            f"data row(s) of '{self.path}' whose `status` is not COMPLETED "
+            f"({statuses}; data rows {numbers}): those configurations did "
+            "not complete in the earlier run. List 'status' in "
+            "`ignore_columns` to use them anyway.",
+            KtseedWarning,
+            stacklevel=4,
+        )
+
     def _report_skipped(
         self, skipped: list[str], total: int, kept: int
     ) -> None:
@@ -713,16 +839,45 @@ def _fail(hp: Any, text: str, reason: str, where: str) -> InvalidValueError:
     return InvalidValueError(msg, hp_name=hp.name, value=text)
 
 
-def _number(hp: Any, text: str, where: str) -> int | float:
+def _plain_number(text: str) -> int | float | None:
+    """``text`` as a number if it is plain decimal notation, else None.
+
+    Accepted: an optional sign, ASCII digits with an optional fraction and
+    exponent (``64``, ``-0.5``, ``.5``, ``1e-3``), and ``inf``/``nan`` (any
+    case) for the caller to reject. Python-only spellings that ``int()`` and
+    ``float()`` also accept (``1_000``, non-ASCII digits) are not numbers.
+    """
     stripped = text.strip()
+    if _INTEGER.fullmatch(stripped):
+        try:
+            value = int(stripped)
+            float(value)  # beyond a float's range, it is infinite
+        except (ValueError, OverflowError):  # or more than int() converts
+            return float(stripped)
+        return value
+    if _DECIMAL.fullmatch(stripped) or _NON_FINITE.fullmatch(stripped):
+        return float(stripped)
+    return None
+
+
+def _not_a_number(text: str) -> str:
+    """Why ``text`` is not a number, naming Python-only spellings."""
     try:
-        return int(stripped)
+        float(text)
     except ValueError:
-        pass
-    try:
-        value = float(stripped)
-    except ValueError:
-        raise _fail(hp, text, "not a number", where) from None
+        return "not a number"
+    return (
+        "not a plain decimal number (use ASCII digits without '_', as in "
+        "1000, 0.5 or 1e-3)"
+    )
+
+
+def _number(hp: Any, text: str, where: str) -> int | float:
+    value = _plain_number(text)
+    if value is None:
+        raise _fail(hp, text, _not_a_number(text), where)
+    if isinstance(value, int):
+        return value
     if math.isnan(value):
         raise _fail(hp, text, "NaN is not a value", where)
     if math.isinf(value):
@@ -768,14 +923,13 @@ def _parse_value(codec: SpaceCodec, hp: Any, text: str, where: str) -> Any:
 
 
 def _parse_score(text: str, where: str) -> float | None:
-    stripped = text.strip()
-    if not stripped:
+    if not text.strip():
         return None
-    try:
-        score = float(stripped)
-    except ValueError:
-        msg = f"{where}: score {text!r} is not a number."
-        raise InvalidValueError(msg, value=text) from None
+    number = _plain_number(text)
+    if number is None:
+        msg = f"{where}: score {text!r} is {_not_a_number(text)}."
+        raise InvalidValueError(msg, value=text)
+    score = float(number)
     if not math.isfinite(score):
         msg = f"{where}: score {text!r} is not a finite number."
         raise InvalidValueError(msg, value=text)

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 MODES = ("replay", "observe")
 ON_INVALID = ("skip", "raise")
 
+#: Default cap on the prior trials observe mode hands to the model.
+DEFAULT_MAX_OBSERVATIONS = 200
+
 #: How many example reasons a warning or error quotes.
 _EXAMPLES = 3
 
@@ -48,7 +51,18 @@ class _Usage:
     no_score: int = 0
     invalid: list[str] = field(default_factory=list)
     duplicates: int = 0
+    #: Whether any trial records a Hyperband epoch budget.
+    budgeted: bool = False
     beyond_top_k: int = 0
+    #: Observe mode: trials left out by ``max_observations``, and the
+    #: limit, the number kept for their score and the number spread over
+    #: the rest.
+    beyond_max_observations: int = 0
+    max_observations: int | None = None
+    best_kept: int = 0
+    spread_kept: int = 0
+    #: Replay: the epoch budgets of the ranked trials, when they differ.
+    mixed_budgets: str = ""
     dropped_names: list[str] = field(default_factory=list)
     new_names: list[str] = field(default_factory=list)
 
@@ -70,14 +84,34 @@ class _Usage:
                 f"rejects (first: {examples})"
             )
         if self.duplicates:
+            better = (
+                "a trial trained for more epochs (or as many, with a better "
+                "score)"
+                if self.budgeted
+                else "a better trial"
+            )
             parts.append(
-                f"{self.duplicates} identical to a better trial once mapped "
-                "to the new search space"
+                f"{self.duplicates} identical to {better} once mapped to the "
+                "new search space"
+            )
+        if self.beyond_max_observations:
+            parts.append(
+                f"{self.beyond_max_observations} beyond "
+                f"max_observations={self.max_observations} (kept the "
+                f"{self.best_kept} best and {self.spread_kept} spread evenly "
+                "over the others in trial-id order; max_observations=None "
+                "observes every trial, at a cost that grows quickly with "
+                "their number)"
             )
         return parts
 
     def noteworthy(self) -> bool:
-        return bool(self.unused_parts() or self.dropped_names or self.new_names)
+        return bool(
+            self.unused_parts()
+            or self.dropped_names
+            or self.new_names
+            or self.mixed_budgets
+        )
 
 
 class PriorRunInitializer(Initializer):
@@ -96,9 +130,12 @@ class PriorRunInitializer(Initializer):
       direction (ties broken by trial id, so the order is stable), run
       again as the first trials.
     * ``mode="observe"``: the design is empty. :meth:`observations` returns
-      every usable COMPLETED prior trial as ``(values, score)``, which the
+      the usable COMPLETED prior trials as ``(values, score)``, which the
       seeded Bayesian oracle feeds to its Gaussian process without running
-      them.
+      them. At most ``max_observations`` of them: beyond it the best half
+      of the limit is kept, by the prior objective's direction, plus an
+      evenly spread, deterministic sample of the others in trial-id order
+      (so the model still sees the whole space), with a warning.
 
     The prior objective: KerasTuner does not store the objective in the
     project, but each trial's ``score`` is the best value of the objective's
@@ -120,10 +157,26 @@ class PriorRunInitializer(Initializer):
     or not among its choices is skipped (``on_invalid="skip"``, the
     default) or raises :class:`~ktseed.errors.InvalidValueError`
     (``on_invalid="raise"``). Trials that become identical after the mapping
-    are used once (the better one). A :class:`~ktseed.errors.KtseedWarning`
-    says how many trials were used and, per reason, why the others were not
-    (not COMPLETED, no finite score, rejected values, duplicates), and which
-    hyperparameters were dropped or defaulted.
+    are used once: the one trained for the most epochs (see below), then
+    the better one. A :class:`~ktseed.errors.KtseedWarning` says how many
+    trials were used and, per reason, why the others were not (not
+    COMPLETED, no finite score, rejected values, duplicates, beyond
+    ``max_observations``), and which hyperparameters were dropped or
+    defaulted.
+
+    Hyperband projects: a Hyperband trial records its epoch budget
+    (``tuner/epochs``, kept as :attr:`~ktseed.prior_runs.PriorTrial.epochs`).
+    A configuration promoted to a later round appears once per round; the
+    trial with the most epochs is used, since its score is the one
+    comparable with the fully trained configurations. Configurations that
+    were never promoted keep their early, fewer-epoch scores, so the used
+    trials usually still have different budgets, and a score after one
+    epoch is not comparable with a score after many. Replay then warns (it
+    ranks them together); observe mode refuses with
+    :class:`~ktseed.errors.DataSourceError`, since the model would take
+    them as equals. ``allow_mixed_budgets=True`` accepts mixed budgets in
+    both modes, without the warning. Projects of the other oracles record
+    no budget and are not affected.
 
     Args:
         directory: The ``directory`` of the earlier tuner.
@@ -133,12 +186,27 @@ class PriorRunInitializer(Initializer):
             ``n_points`` if given, else
             :func:`~ktseed.initializers.base.default_n_points`. Not allowed
             in observe mode.
-        direction: Replay: ``"min"`` or ``"max"``, the prior objective's
-            direction. ``None`` (default) infers it from the trials.
+        direction: ``"min"`` or ``"max"``, the prior objective's direction:
+            replay ranks by it, and observe mode keeps the best trials by
+            it when ``max_observations`` applies. ``None`` (default) infers
+            it from the trials (observe mode falls back to the new
+            objective's direction).
         on_invalid: ``"skip"`` (default) or ``"raise"`` for prior values the
             new search space rejects.
         allow_objective_mismatch: Observe: use the prior scores even when
             the prior objective is not the new one.
+        max_observations: Observe: at most this many prior trials go to the
+            model (default 200). ``None`` means no limit, which is
+            dangerous with large projects: the Gaussian process refits on
+            every observation at each trial, at a cost that grows with the
+            cube of their number (the ``handoff="gp"`` path also builds
+            arrays that grow with its square), and every observation is
+            stored in the project's ``oracle.json``, which KerasTuner
+            rewrites several times per trial. Replay ignores it
+            (``top_k`` sizes the replayed design).
+        allow_mixed_budgets: Use Hyperband trials of different epoch
+            budgets together (see above): replay without the warning,
+            observe mode instead of refusing.
         n_points: Caps the replay design (with ``top_k``, the smaller of
             the two applies). Not allowed in observe mode.
         check_exists: Check at construction that the project directory
@@ -173,6 +241,8 @@ class PriorRunInitializer(Initializer):
         direction: str | None = None,
         on_invalid: str = "skip",
         allow_objective_mismatch: bool = False,
+        max_observations: int | None = DEFAULT_MAX_OBSERVATIONS,
+        allow_mixed_budgets: bool = False,
         n_points: int | None = None,
         check_exists: bool = True,
     ) -> None:
@@ -221,6 +291,22 @@ class PriorRunInitializer(Initializer):
                 f"(got {allow_objective_mismatch!r})."
             )
             raise InitializerConfigError(msg)
+        if max_observations is not None and (
+            isinstance(max_observations, bool)
+            or not isinstance(max_observations, int)
+            or max_observations < 1
+        ):
+            msg = (
+                f"{label}: `max_observations` must be a positive integer or "
+                f"None for no limit (got {max_observations!r})."
+            )
+            raise InitializerConfigError(msg)
+        if not isinstance(allow_mixed_budgets, bool):
+            msg = (
+                f"{label}: `allow_mixed_budgets` must be True or False "
+                f"(got {allow_mixed_budgets!r})."
+            )
+            raise InitializerConfigError(msg)
         if not isinstance(check_exists, bool):
             msg = (
                 f"{label}: `check_exists` must be True or False "
@@ -241,6 +327,8 @@ class PriorRunInitializer(Initializer):
         self.direction = direction
         self.on_invalid = on_invalid
         self.allow_objective_mismatch = allow_objective_mismatch
+        self.max_observations = max_observations
+        self.allow_mixed_budgets = allow_mixed_budgets
         if check_exists:
             check_project(self.directory, self.project_name)
 
@@ -256,6 +344,8 @@ class PriorRunInitializer(Initializer):
             "direction": self.direction,
             "on_invalid": self.on_invalid,
             "allow_objective_mismatch": self.allow_objective_mismatch,
+            "max_observations": self.max_observations,
+            "allow_mixed_budgets": self.allow_mixed_budgets,
         }
 
     @classmethod
@@ -296,6 +386,8 @@ class PriorRunInitializer(Initializer):
         usage, usable = self._map_trials(run, codec)
         direction = self._ranking_direction(run, usable)
         kept = _best_distinct(usable, codec, direction, usage)
+        if not self.allow_mixed_budgets:
+            usage.mixed_budgets = _budget_mix([t for t, _ in kept])
         usage.beyond_top_k = max(0, len(kept) - k)
         design = kept[:k]
         self._warn(run, usage, len(design), stacklevel=4)
@@ -315,14 +407,17 @@ class PriorRunInitializer(Initializer):
 
         Returns:
             In ``mode="observe"``, one ``(values, score)`` pair per usable
-            COMPLETED prior trial, in trial-id order: values complete and
-            canonical for ``space``, score as recorded. In replay mode the
-            prior trials are run instead, so the list is empty.
+            COMPLETED prior trial (at most ``max_observations``), in
+            trial-id order: values complete and canonical for ``space``,
+            score as recorded. In replay mode the prior trials are run
+            instead, so the list is empty.
 
         Raises:
             DataSourceError: If the project cannot be read, has no usable
-                COMPLETED trial, or (without ``allow_objective_mismatch``)
-                its objective is not ``objective``.
+                COMPLETED trial, (without ``allow_objective_mismatch``) its
+                objective is not ``objective``, or (without
+                ``allow_mixed_budgets``) the usable trials have different
+                Hyperband epoch budgets.
             InvalidValueError: With ``on_invalid="raise"``, for a prior value
                 the new space rejects.
         """
@@ -352,7 +447,21 @@ class PriorRunInitializer(Initializer):
             )
             raise DataSourceError(msg)
         usage, usable = self._map_trials(run, codec)
-        kept = _best_distinct(usable, codec, direction, usage)
+        prior_direction = self.direction or run.infer_direction() or direction
+        kept = _best_distinct(usable, codec, prior_direction, usage)
+        mix = _budget_mix([t for t, _ in kept])
+        if mix and not self.allow_mixed_budgets:
+            msg = (
+                f"{self._label()}: the usable trials of prior run "
+                f"'{run.project_dir}' were trained for different epoch "
+                f"budgets ({mix}; Hyperband stops most configurations "
+                "after few epochs), so their scores are not comparable and "
+                "the new search's model would take them as equals. Use "
+                "mode='replay' to run the best configurations again, or "
+                "pass allow_mixed_budgets=True to observe them anyway."
+            )
+            raise DataSourceError(msg)
+        kept = self._cap_observations(kept, usage)
         kept.sort(key=lambda item: trial_sort_key(item[0].trial_id))
         self._warn(run, usage, len(kept), stacklevel=3)
         return [(values, float(trial.score or 0.0)) for trial, values in kept]
@@ -450,6 +559,34 @@ class PriorRunInitializer(Initializer):
         )
         raise DataSourceError(msg)
 
+    def _cap_observations(
+        self, kept: list[tuple[PriorTrial, Values]], usage: _Usage
+    ) -> list[tuple[PriorTrial, Values]]:
+        """At most ``max_observations`` of ``kept`` (ordered best first).
+
+        The best ``ceil(limit / 2)`` are kept; the rest of the limit is
+        spread evenly over the other trials in trial-id order, so the
+        choice is deterministic and covers the whole run.
+        """
+        limit = self.max_observations
+        if limit is None or len(kept) <= limit:
+            return kept
+        n_best = (limit + 1) // 2
+        best = kept[:n_best]
+        others = sorted(
+            kept[n_best:], key=lambda item: trial_sort_key(item[0].trial_id)
+        )
+        n_spread = limit - n_best
+        spread = [
+            others[(2 * i + 1) * len(others) // (2 * n_spread)]
+            for i in range(n_spread)
+        ]
+        usage.max_observations = limit
+        usage.beyond_max_observations = len(kept) - limit
+        usage.best_kept = n_best
+        usage.spread_kept = n_spread
+        return best + spread
+
     def _warn(
         self, run: PriorRun, usage: _Usage, used: int, *, stacklevel: int
     ) -> None:
@@ -475,6 +612,14 @@ class PriorRunInitializer(Initializer):
                 " Hyperparameters new in this space take their default: "
                 f"{', '.join(usage.new_names)}."
             )
+        if usage.mixed_budgets:
+            text += (
+                " The ranked trials were trained for different epoch "
+                f"budgets ({usage.mixed_budgets}; Hyperband stops most "
+                "configurations after few epochs), so scores after fewer "
+                "epochs were ranked with scores after more. Pass "
+                "allow_mixed_budgets=True to accept this."
+            )
         warnings.warn(text, KtseedWarning, stacklevel=stacklevel)
 
 
@@ -491,25 +636,56 @@ def _best_distinct(
     direction: str,
     usage: _Usage,
 ) -> list[tuple[PriorTrial, Values]]:
-    """Best first (ties by trial id), keeping the best of identical points."""
+    """One trial per distinct point, best first (ties by trial id).
+
+    Of identical points the trial with the largest epoch budget is kept
+    (Hyperband's last round of a configuration), then the best score, then
+    the smallest trial id. Without budgets that is the best trial.
+    """
     sign = -1.0 if direction == "max" else 1.0
-    ranked = sorted(
-        usable,
-        key=lambda item: (
-            sign * _score(item[0]),
-            *trial_sort_key(item[0].trial_id),
-        ),
-    )
-    seen: set[tuple[tuple[str, str], ...]] = set()
-    kept: list[tuple[PriorTrial, Values]] = []
-    for trial, values in ranked:
-        key = codec.point_key(values)
-        if key in seen:
-            usage.duplicates += 1
+
+    def rank(item: tuple[PriorTrial, Values]) -> tuple[Any, ...]:
+        return (sign * _score(item[0]), *trial_sort_key(item[0].trial_id))
+
+    chosen: dict[tuple[tuple[str, str], ...], tuple[PriorTrial, Values]] = {}
+    for item in sorted(usable, key=rank):
+        if item[0].epochs is not None:
+            usage.budgeted = True
+        key = codec.point_key(item[1])
+        current = chosen.get(key)
+        if current is None:
+            chosen[key] = item
             continue
-        seen.add(key)
-        kept.append((trial, values))
-    return kept
+        usage.duplicates += 1
+        if _epochs(item[0]) > _epochs(current[0]):
+            chosen[key] = item
+    return sorted(chosen.values(), key=rank)
+
+
+def _epochs(trial: PriorTrial) -> int:
+    return -1 if trial.epochs is None else trial.epochs
+
+
+def _budget_mix(trials: list[PriorTrial]) -> str:
+    """The epoch budgets of ``trials`` when they differ, else ``""``.
+
+    Example: ``"1 epoch: 6 trials, 3 epochs: 4 trials"``.
+    """
+    counts: dict[int | None, int] = {}
+    for trial in trials:
+        counts[trial.epochs] = counts.get(trial.epochs, 0) + 1
+    if len(counts) < 2:
+        return ""
+    parts = []
+    for epochs in sorted(counts, key=lambda e: -1 if e is None else e):
+        count = counts[epochs]
+        trials_text = f"{count} trial{'s' if count != 1 else ''}"
+        if epochs is None:
+            parts.append(f"no recorded budget: {trials_text}")
+        else:
+            unit = "epoch" if epochs == 1 else "epochs"
+            parts.append(f"{epochs} {unit}: {trials_text}")
+    return ", ".join(parts)
 
 
 def _score(trial: PriorTrial) -> float:

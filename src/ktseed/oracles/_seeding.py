@@ -378,11 +378,19 @@ class SeededOracleMixin:
             )
             raise InitializerConfigError(msg)
         config = dict(saved["initializer"])
-        requested = self._ktseed_requested.get_config()
-        drop_seed = requested.get("seed") is None
-        if _comparable_config(config, drop_seed) != _comparable_config(
-            requested, drop_seed
-        ):
+        if saved["materialized"]:
+            # Compare like with like: the saved config has the oracle's
+            # seed and objective direction filled in (the seed was just
+            # restored from the same state).
+            requested = self._ktseed_effective_initializer().get_config()
+            changed = config != requested
+        else:
+            requested = self._ktseed_requested.get_config()
+            drop_seed = requested.get("seed") is None
+            changed = _comparable_config(
+                config, drop_seed
+            ) != _comparable_config(requested, drop_seed)
+        if changed:
             warnings.warn(
                 f"Resuming a project whose initial design came from "
                 f"{config}; the initializer passed now ({requested}) is "
