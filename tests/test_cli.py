@@ -137,3 +137,20 @@ def test_preview_errors_exit_2_with_message(tmp_path, capsys):
         == 2
     )
     assert "does not take --seed" in capsys.readouterr().err
+
+
+def test_preview_takes_the_direction_for_a_ranked_csv(tmp_path, capsys):
+    path = tmp_path / "configs.csv"
+    path.write_text("units,acc\n64,0.9\n128,0.7\n256,0.95\n", encoding="utf-8")
+    spec = json.dumps(
+        {"name": "csv", "path": str(path), "score_column": "acc", "top_k": 1}
+    )
+    assert run("preview", "-i", spec)[0] == 2
+    assert "direction" in capsys.readouterr().err
+    status, text = run(
+        "preview", "-i", spec, "--direction", "max", "--format", "json"
+    )
+    assert status == 0
+    assert json.loads(text)[0]["units"] == 256
+    assert run("preview", "-i", "sobol", "--direction", "max")[0] == 2
+    assert "does not take --direction" in capsys.readouterr().err

@@ -143,6 +143,8 @@ def _cmd_preview(args: argparse.Namespace, out: TextIO) -> int:
         overrides["n_points"] = args.n
     if args.seed is not None:
         overrides["seed"] = args.seed
+    if args.direction is not None:
+        overrides["direction"] = args.direction
     if overrides:
         config = initializer.get_config()
         unknown = sorted(set(overrides) - set(config))
@@ -228,6 +230,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_preview.add_argument("--seed", type=int, default=None, help="design seed")
     p_preview.add_argument(
+        "--direction",
+        choices=["min", "max"],
+        default=None,
+        help="objective direction, for initializers that rank by a score "
+        "(csv with top_k); in a search the oracle's objective decides",
+    )
+    p_preview.add_argument(
         "--space",
         default=None,
         help="JSON file with HyperParameters.get_config() output or an "
@@ -260,6 +269,15 @@ def _register_export(commands: Any) -> None:
 
 
 _EXTRA_COMMANDS.append(_register_export)
+
+
+def _register_bench(commands: Any) -> None:
+    from ktseed.bench.cli import register
+
+    register(commands)
+
+
+_EXTRA_COMMANDS.append(_register_bench)
 
 
 def _register_demo(commands: Any) -> None:

@@ -1,0 +1,467 @@
+"""Cells, the resumable parallel scheduler, and the raw JSONL results.
+
+A *cell* is one run: a task (``"search"`` or ``"warmstart"``), a problem, a
+strategy and a seed, with a trial budget and a design size. Its key names
+all of these, so a re-run with other settings never mistakes an old cell
+for a finished one.
+
+Raw results live in ``<out>/raw/<task>-<problem>.jsonl``, one JSON object
+per trial (fields in :func:`ktseed.bench.execute.make_records`). Only the
+parent process writes them, one cell at a time, in a single write. A cell
+is finished when all its ``n_trials`` lines are present; on start-up a
+partially written cell (an interrupted write) is removed, and every
+finished cell is skipped. Failed cells go to ``<out>/errors.jsonl`` and
+are retried by the next run.
+
+Cells run in a pool of worker processes (``spawn``; each imports
+KerasTuner once, about 3 s and 650 MB) or, with one worker, in the current
+process. Workers are limited to one BLAS/OpenMP/TensorFlow thread each so
+that parallel cells do not fight over cores.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import time
+import traceback
+import warnings
+from collections import defaultdict
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import asdict
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+from typing import Any
+from typing import TextIO
+
+from ktseed.bench.progress import Progress
+from ktseed.bench.strategies import parse_strategy
+
+#: Environment of worker processes: one thread per numeric library.
+WORKER_ENV = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "TF_NUM_INTRAOP_THREADS": "1",
+    "TF_NUM_INTEROP_THREADS": "1",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One benchmark run.
+
+    Attributes:
+        task: ``"search"`` or ``"warmstart"``.
+        problem: Problem name.
+        strategy: Strategy name.
+        seed: Seed (>= 1) shared by every contender of the same repeat.
+        budget: Number of trials.
+        design_size: Initial design size (``top_k`` for warm starts).
+        prior_budget: Trials of the warm-start prior run (0 otherwise).
+        problem_kwargs: Extra problem arguments (``epochs`` for digits).
+    """
+
+    task: str
+    problem: str
+    strategy: str
+    seed: int
+    budget: int
+    design_size: int
+    prior_budget: int = 0
+    problem_kwargs: tuple[tuple[str, Any], ...] = field(default=())
+
+    @property
+    def key(self) -> str:
+        """A unique, settings-complete identifier."""
+        extra = "".join(f",{k}={v}" for k, v in self.problem_kwargs)
+        prior = f",prior={self.prior_budget}" if self.prior_budget else ""
+        return (
+            f"{self.task}|{self.problem}{extra}|{self.strategy}|"
+            f"seed={self.seed}|B={self.budget}|N={self.design_size}{prior}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plain dict sent to a worker."""
+        data = asdict(self)
+        data["problem_kwargs"] = dict(self.problem_kwargs)
+        data["key"] = self.key
+        return data
+
+
+# ------------------------------------------------------------ cost model
+#: Rough seconds per trial by contender, before the objective's own cost.
+_TRIAL_COST = {
+    "random": 0.01,
+    "hyperband": 0.015,
+    "optuna/tpe": 0.01,
+    "optuna/qmc": 0.005,
+}
+
+
+def estimate_cost(cell: Cell, dimension: int, objective_cost: float) -> float:
+    """Estimated seconds for a cell (orders work; seeds the ETA)."""
+    strategy = parse_strategy(cell.strategy)
+    budget = cell.budget
+    per_trial = objective_cost
+    overhead = 0.3
+    if strategy.family == "optuna":
+        if strategy.sampler == "gp":
+            return overhead + budget * (objective_cost + 0.08 * dimension)
+        return overhead + budget * (objective_cost + _TRIAL_COST[strategy.name])
+    assert strategy.oracle is not None
+    if strategy.oracle == "bayesian":
+        initial = (
+            max(3 * dimension, 3)
+            if strategy.family == "keras_tuner"
+            else cell.design_size
+        )
+        gp_trials = max(budget - initial, 0)
+        gp_cost = 0.25 + 0.12 * dimension
+        cost = overhead + budget * per_trial + gp_trials * gp_cost
+    else:
+        cost = overhead + budget * (per_trial + _TRIAL_COST[strategy.oracle])
+    if strategy.warm is not None:
+        cost += cell.prior_budget * 0.01 + 0.3
+    return cost
+
+
+# ------------------------------------------------------------- raw store
+def raw_path(out: Path, task: str, problem: str) -> Path:
+    """The JSONL file of one task and problem."""
+    return Path(out) / "raw" / f"{task}-{problem}.jsonl"
+
+
+def _open_text(path: Path) -> TextIO:
+    if path.name.endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8")
+    return open(path, encoding="utf-8")
+
+
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """Yields the objects of a JSONL file, skipping unparsable lines.
+
+    Files ending in ``.gz`` are read through gzip.
+    """
+    with _open_text(path) as handle:
+        for line in handle:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError:
+                continue
+
+
+class RawStore:
+    """The raw results of an output directory.
+
+    Args:
+        out: The benchmark's output directory.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = Path(out)
+        self.finished: set[str] = set()
+
+    def files(self) -> list[Path]:
+        """Every raw JSONL file (``*.jsonl`` and gzipped ``*.jsonl.gz``)."""
+        folder = self.out / "raw"
+        if not folder.is_dir():
+            return []
+        return sorted([*folder.glob("*.jsonl"), *folder.glob("*.jsonl.gz")])
+
+    def scan(self) -> set[str]:
+        """Finds finished cells; rewrites files that hold partial cells.
+
+        Gzipped files (results compressed for the repository) are read but
+        never rewritten; new cells go to the plain ``.jsonl`` file.
+
+        Returns:
+            Keys of the finished cells.
+        """
+        self.finished = set()
+        for path in self.files():
+            by_cell: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for record in _unique(read_jsonl(path)):
+                by_cell[str(record.get("cell"))].append(record)
+            complete = {
+                key: records
+                for key, records in by_cell.items()
+                if _complete(records)
+            }
+            kept = sum(len(r) for r in complete.values())
+            if path.name.endswith(".gz"):
+                self.finished.update(complete)
+                continue
+            with open(path, encoding="utf-8") as handle:
+                raw_lines = sum(1 for line in handle if line.strip())
+            if kept != raw_lines:
+                tmp = path.with_suffix(".jsonl.tmp")
+                with open(tmp, "w", encoding="utf-8") as handle:
+                    for records in complete.values():
+                        for record in records:
+                            handle.write(json.dumps(record) + "\n")
+                os.replace(tmp, path)
+            self.finished.update(complete)
+        return set(self.finished)
+
+    def drop(self, strategies: Iterable[str]) -> int:
+        """Removes every record of the given strategies (to run them again).
+
+        Returns:
+            The number of cells removed.
+        """
+        names = set(strategies)
+        removed: set[str] = set()
+        for path in self.files():
+            kept = []
+            for record in read_jsonl(path):
+                if record.get("strategy") in names:
+                    removed.add(str(record.get("cell")))
+                else:
+                    kept.append(record)
+            text = "".join(json.dumps(r) + "\n" for r in kept)
+            tmp = path.with_name(path.name + ".tmp")
+            if path.name.endswith(".gz"):
+                tmp.write_bytes(gzip.compress(text.encode("utf-8")))
+            else:
+                tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, path)
+        self.finished -= removed
+        return len(removed)
+
+    def write(self, records: Sequence[Mapping[str, Any]]) -> None:
+        """Appends one finished cell's records in one write."""
+        if not records:
+            return
+        first = records[0]
+        path = raw_path(self.out, str(first["task"]), str(first["problem"]))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = "".join(json.dumps(dict(r)) + "\n" for r in records)
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        self.finished.add(str(first["cell"]))
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Every record of every finished cell (first copy of each trial)."""
+        seen: set[tuple[str, Any]] = set()
+        for path in self.files():
+            yield from _unique(read_jsonl(path), seen)
+
+
+def _unique(
+    records: Iterable[dict[str, Any]],
+    seen: set[tuple[str, Any]] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Drops repeated ``(cell, trial)`` records, keeping the first.
+
+    Two runs working on one output directory at once may both finish a
+    cell; the copy written first wins.
+    """
+    seen = set() if seen is None else seen
+    for record in records:
+        key = (str(record.get("cell")), record.get("trial"))
+        if key in seen:
+            continue
+        seen.add(key)
+        yield record
+
+
+def _complete(records: Sequence[Mapping[str, Any]]) -> bool:
+    expected = records[0].get("n_trials")
+    if not isinstance(expected, int) or expected < 1:
+        return False
+    indices = {r.get("trial") for r in records}
+    return len(records) == expected and indices == set(range(expected))
+
+
+# --------------------------------------------------------------- workers
+def _init_worker() -> None:
+    os.environ.update(WORKER_ENV)
+    warnings.simplefilter("ignore")
+
+
+def run_cell_safely(cell: Mapping[str, Any]) -> dict[str, Any]:
+    """Runs a cell and never raises: ``{"key", "records", "error"}``.
+
+    Warnings raised while the cell runs are collected (unique messages) and
+    returned under ``"warnings"``.
+    """
+    from ktseed.bench.execute import execute_cell
+
+    started = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            records = execute_cell(cell)
+            error = None
+        except Exception:
+            records = []
+            error = traceback.format_exc()
+    messages = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
+    return {
+        "key": cell["key"],
+        "records": records,
+        "error": error,
+        "warnings": messages,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+@dataclass
+class RunOutcome:
+    """What :func:`run_cells` did.
+
+    Attributes:
+        ran: Keys of the cells run now.
+        skipped: Keys of cells already finished (resume).
+        failed: Keys of cells that raised (details in ``errors.jsonl``).
+        seconds: Wall time.
+    """
+
+    ran: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def run_cells(
+    cells: Iterable[Cell],
+    out: Path,
+    *,
+    workers: int = 1,
+    costs: Mapping[str, float] | None = None,
+    stream: TextIO | None = None,
+    progress_interval: float = 30.0,
+) -> RunOutcome:
+    """Runs every unfinished cell and appends its records to the store.
+
+    Args:
+        cells: The cells of the suite.
+        out: Output directory.
+        workers: Worker processes; 1 runs in this process.
+        costs: Estimated seconds per cell key (for ordering and ETA).
+        stream: Progress stream (default ``sys.stderr``).
+        progress_interval: Seconds between progress lines when the stream
+            is not a terminal.
+
+    Returns:
+        The outcome; failed cells are also logged in ``errors.jsonl``.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    store = RawStore(out)
+    finished = store.scan()
+    outcome = RunOutcome()
+    todo: list[Cell] = []
+    for cell in dict.fromkeys(cells):
+        if cell.key in finished:
+            outcome.skipped.append(cell.key)
+        else:
+            todo.append(cell)
+    costs = dict(costs or {})
+    # Task and problem in the order given, so that an interrupted run leaves
+    # whole problems finished; within one, longest first, so that the pool
+    # ends on short cells rather than one long straggler.
+    rank: dict[tuple[str, str], int] = {}
+    for cell in todo:
+        rank.setdefault((cell.task, cell.problem), len(rank))
+    todo.sort(key=lambda c: (rank[(c.task, c.problem)], -costs.get(c.key, 1.0)))
+    progress = Progress(
+        sum(c.budget for c in todo),
+        len(todo),
+        sum(costs.get(c.key, 1.0) for c in todo),
+        stream=stream,
+        interval=progress_interval,
+    )
+    started = time.perf_counter()
+    by_key = {c.key: c for c in todo}
+
+    def collect(result: Mapping[str, Any]) -> None:
+        key = str(result["key"])
+        cell = by_key[key]
+        if result["error"] is None:
+            store.write(result["records"])
+            outcome.ran.append(key)
+        else:
+            outcome.failed.append(key)
+            _log(out / "errors.jsonl", {"cell": key, "error": result["error"]})
+        if result.get("warnings"):
+            _log(
+                out / "warnings.jsonl",
+                {"cell": key, "warnings": result["warnings"]},
+            )
+        progress.update(
+            trials=cell.budget,
+            cost=costs.get(key, 1.0),
+            failed=result["error"] is not None,
+        )
+
+    if todo:
+        progress.draw(force=True)
+    if workers <= 1 or len(todo) <= 1:
+        for cell in todo:
+            collect(run_cell_safely(cell.to_dict()))
+    elif todo:
+        _run_pool(todo, workers, collect)
+    if todo:
+        progress.close()
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _run_pool(todo: Sequence[Cell], workers: int, collect: Any) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import as_completed
+
+    saved = {k: os.environ.get(k) for k in WORKER_ENV}
+    # Set before the workers start so that BLAS reads it at load time.
+    os.environ.update(WORKER_ENV)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+        ) as pool:
+            futures = [pool.submit(run_cell_safely, c.to_dict()) for c in todo]
+            try:
+                for future in as_completed(futures):
+                    collect(future.result())
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _log(path: Path, entry: Mapping[str, Any]) -> None:
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(dict(entry)) + "\n")
+
+
+__all__ = [
+    "Cell",
+    "RawStore",
+    "RunOutcome",
+    "estimate_cost",
+    "raw_path",
+    "read_jsonl",
+    "run_cell_safely",
+    "run_cells",
+]

@@ -1,0 +1,427 @@
+"""Benchmark contenders and the factory that builds their oracles.
+
+A strategy is named ``<oracle>/<start>``:
+
+* ``random``, ``bayesian``, ``hyperband``: KerasTuner's three oracles;
+  ``bayesian-gp`` is ktseed's Bayesian oracle with ``handoff="gp"``.
+* ``<oracle>/stock``: the stock KerasTuner oracle, unchanged (its own random
+  start; for Bayesian ``num_initial_points = 3 * d``).
+* ``<oracle>/<initializer>``: the seeded ktseed oracle whose first
+  ``design_size`` trials come from the initializer: ``random``, ``lhs``,
+  ``lhs-cd`` (``optimization="random-cd"``), ``sobol``, ``halton``. For the
+  Bayesian oracle ``num_initial_points`` is the design size (ktseed's
+  default), so ``bayesian/random`` isolates the effect of a smaller start
+  from that of a space-filling one.
+* ``<oracle>/prior-replay`` and ``bayesian/prior-observe``: warm starts from
+  a prior run (``prior_run`` initializer, ``mode="replay"|"observe"``).
+* ``optuna/tpe``, ``optuna/qmc``, ``optuna/gp``: Optuna's ``TPESampler``,
+  ``QMCSampler(qmc_type="sobol", scramble=True)`` and ``GPSampler``, each
+  with default settings and the run's seed.
+
+Every contender of a cell gets the same seed (KerasTuner treats ``seed=0``
+as unseeded, so seeds start at 1), the same budget and the same space.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from typing import Any
+
+from ktseed.errors import KtseedError
+
+if TYPE_CHECKING:
+    from ktseed.bench.problems import Problem
+
+ORACLES = ("random", "bayesian", "hyperband")
+
+#: Initializer specs by strategy suffix (``n_points`` is added per cell).
+INITIALIZERS: dict[str, dict[str, Any]] = {
+    "random": {"name": "random"},
+    "lhs": {"name": "lhs"},
+    "lhs-cd": {"name": "lhs", "optimization": "random-cd"},
+    "sobol": {"name": "sobol"},
+    "halton": {"name": "halton"},
+}
+
+WARM_MODES = {"prior-replay": "replay", "prior-observe": "observe"}
+
+SAMPLERS = ("tpe", "qmc", "gp")
+
+#: Hyperband's ``factor``; ``max_epochs`` comes from the problem.
+HYPERBAND_FACTOR = 3
+
+#: The oracle classes of the seeded strategies, by oracle name.
+SEEDED_CLASSES = {
+    "random": "SeededRandomSearchOracle",
+    "bayesian": "SeededBayesianOptimizationOracle",
+    "hyperband": "SeededHyperbandOracle",
+}
+STOCK_CLASSES = {
+    "random": "RandomSearchOracle",
+    "bayesian": "BayesianOptimizationOracle",
+    "hyperband": "HyperbandOracle",
+}
+
+
+class UnknownStrategyError(KtseedError, LookupError):
+    """A strategy name does not follow ``<oracle>/<start>``."""
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """One contender, parsed from its name.
+
+    Attributes:
+        name: ``"<oracle>/<start>"``.
+        family: ``"keras_tuner"`` (stock), ``"ktseed"`` or ``"optuna"``.
+        oracle: ``"random"``, ``"bayesian"`` or ``"hyperband"`` (``None``
+            for Optuna).
+        initializer: The initializer suffix (``"sobol"``...), ``None`` for
+            stock oracles and Optuna.
+        warm: ``"replay"`` or ``"observe"`` for prior-run warm starts.
+        sampler: ``"tpe"``, ``"qmc"`` or ``"gp"`` for Optuna.
+        handoff: ``"gp"`` for the ``bayesian-gp`` oracle.
+    """
+
+    name: str
+    family: str
+    oracle: str | None = None
+    initializer: str | None = None
+    warm: str | None = None
+    sampler: str | None = None
+    handoff: str | None = None
+
+    @property
+    def baseline(self) -> str | None:
+        """The stock KerasTuner strategy it is compared with (same oracle)."""
+        if self.oracle is None:
+            return None
+        stock = f"{self.oracle}/stock"
+        return None if stock == self.name else stock
+
+    @property
+    def seeded(self) -> bool:
+        """Whether it uses a ktseed oracle."""
+        return self.family == "ktseed"
+
+    def initializer_spec(
+        self,
+        *,
+        design_size: int,
+        prior: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any] | None:
+        """The ``initializer=`` argument of the seeded oracle.
+
+        Args:
+            design_size: ``n_points`` for generated designs, ``top_k`` for
+                prior runs replayed (observe mode uses every prior trial).
+            prior: ``{"directory", "project_name"}`` of the prior run.
+
+        Returns:
+            The spec dict, or ``None`` for stock oracles and Optuna.
+        """
+        if self.warm is not None:
+            if prior is None:
+                msg = f"strategy '{self.name}' needs a prior run."
+                raise ValueError(msg)
+            spec: dict[str, Any] = {
+                "name": "prior_run",
+                "directory": str(prior["directory"]),
+                "project_name": str(prior["project_name"]),
+                "mode": self.warm,
+            }
+            if self.warm == "replay":
+                # Observe mode feeds every usable prior trial to the GP.
+                spec["top_k"] = design_size
+            return spec
+        if self.initializer is None:
+            return None
+        return {**INITIALIZERS[self.initializer], "n_points": design_size}
+
+
+def parse_strategy(name: str) -> Strategy:
+    """Parses a strategy name (see the module docstring).
+
+    Raises:
+        UnknownStrategyError: Naming the accepted forms.
+    """
+    head, _, tail = name.partition("/")
+    if head == "optuna" and tail in SAMPLERS:
+        return Strategy(name=name, family="optuna", sampler=tail)
+    handoff = None
+    oracle = head
+    if head == "bayesian-gp":
+        oracle, handoff = "bayesian", "gp"
+    if oracle in ORACLES:
+        if tail == "stock" and handoff is None:
+            return Strategy(name=name, family="keras_tuner", oracle=oracle)
+        if tail in INITIALIZERS:
+            return Strategy(
+                name=name,
+                family="ktseed",
+                oracle=oracle,
+                initializer=tail,
+                handoff=handoff,
+            )
+        if tail in WARM_MODES and handoff is None:
+            mode = WARM_MODES[tail]
+            if mode == "observe" and oracle != "bayesian":
+                msg = (
+                    f"strategy '{name}': observe mode is Bayesian-only; "
+                    "use 'bayesian/prior-observe' or '<oracle>/prior-replay'."
+                )
+                raise UnknownStrategyError(msg)
+            return Strategy(
+                name=name, family="ktseed", oracle=oracle, warm=mode
+            )
+    msg = (
+        f"unknown strategy '{name}'. Expected '<oracle>/stock', "
+        f"'<oracle>/<initializer>', '<oracle>/prior-replay', "
+        f"'bayesian/prior-observe' or 'optuna/<sampler>', with oracle in "
+        f"{', '.join((*ORACLES, 'bayesian-gp'))}, initializer in "
+        f"{', '.join(INITIALIZERS)} and sampler in {', '.join(SAMPLERS)}."
+    )
+    raise UnknownStrategyError(msg)
+
+
+def all_search_strategies() -> list[str]:
+    """Every strategy of the search task, in report order."""
+    names = []
+    for oracle in ORACLES:
+        names.append(f"{oracle}/stock")
+        names.extend(f"{oracle}/{init}" for init in INITIALIZERS)
+    names.append("bayesian-gp/sobol")
+    names.extend(f"optuna/{s}" for s in SAMPLERS)
+    return names
+
+
+# ----------------------------------------------------------- availability
+def _module_available(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def unavailable_reason(strategy: Strategy) -> str | None:
+    """Why ``strategy`` cannot run here, or ``None`` when it can.
+
+    Checks the optional peers (Optuna, torch for ``GPSampler``), the seeded
+    oracles, the ``handoff="gp"`` option and the ``prior_run`` initializer.
+    """
+    if strategy.family == "optuna":
+        if not _module_available("optuna"):
+            return (
+                f"optuna {strategy.sampler} skipped: optuna not installed "
+                "(pip install 'ktseed[bench]')"
+            )
+        if strategy.sampler == "gp" and not _module_available("torch"):
+            return "optuna GPSampler skipped: torch not installed"
+        return None
+    if not strategy.seeded:
+        return None
+    assert strategy.oracle is not None
+    cls = seeded_oracle_class(strategy.oracle)
+    if cls is None:
+        return (
+            f"{strategy.name} skipped: ktseed.oracles."
+            f"{SEEDED_CLASSES[strategy.oracle]} is not available"
+        )
+    if strategy.handoff is not None:
+        parameters = inspect.signature(cls).parameters
+        if "handoff" not in parameters:
+            return (
+                f"{strategy.name} skipped: {cls.__name__} has no `handoff` "
+                "argument yet"
+            )
+    if strategy.warm is not None:
+        from ktseed.registry import available_initializers
+
+        if "prior_run" not in available_initializers():
+            return (
+                f"{strategy.name} skipped: the 'prior_run' initializer is not "
+                "registered"
+            )
+    return None
+
+
+def seeded_oracle_class(oracle: str) -> Any:
+    """``ktseed.oracles.Seeded<...>Oracle`` or ``None`` if not importable."""
+    try:
+        module = importlib.import_module("ktseed.oracles")
+    except ImportError:
+        return None
+    return getattr(module, SEEDED_CLASSES[oracle], None)
+
+
+# ---------------------------------------------------------------- factory
+def build_oracle(
+    strategy: Strategy,
+    problem: Problem,
+    *,
+    seed: int,
+    budget: int,
+    design_size: int,
+    prior: Mapping[str, Any] | None = None,
+) -> Any:
+    """Builds the KerasTuner oracle of ``strategy`` for one run.
+
+    The oracle gets the problem's space through ``hyperparameters=``, the
+    objective ``Objective(problem.metric, problem.direction)``, ``seed``
+    and ``max_trials=budget``. Hyperband has no ``max_trials`` argument; it
+    gets ``max_epochs=problem.hyperband_max_epochs``, ``factor=3`` and
+    ``hyperband_iterations=budget`` (more than the budget can use), and its
+    ``max_trials`` attribute is set to the budget (the base
+    ``Oracle.create_trial`` stops there).
+
+    Args:
+        strategy: A KerasTuner or ktseed strategy.
+        problem: The problem.
+        seed: The run's seed (>= 1).
+        budget: Number of trials.
+        design_size: ``n_points`` of the initializer (``top_k`` for prior
+            runs).
+        prior: The prior run for warm starts.
+
+    Returns:
+        The oracle.
+
+    Raises:
+        ValueError: For an Optuna strategy.
+    """
+    import keras_tuner as kt
+    from keras_tuner import oracles as kt_oracles
+
+    if strategy.oracle is None:
+        msg = f"strategy '{strategy.name}' has no KerasTuner oracle."
+        raise ValueError(msg)
+    if strategy.seeded:
+        cls = seeded_oracle_class(strategy.oracle)
+        if cls is None:
+            msg = (
+                f"strategy '{strategy.name}': ktseed.oracles."
+                f"{SEEDED_CLASSES[strategy.oracle]} is not available."
+            )
+            raise ImportError(msg)
+    else:
+        cls = getattr(kt_oracles, STOCK_CLASSES[strategy.oracle])
+    kwargs: dict[str, Any] = {
+        "objective": kt.Objective(problem.metric, problem.direction),
+        "seed": int(seed),
+        "hyperparameters": problem.space(),
+    }
+    if strategy.oracle == "hyperband":
+        kwargs["max_epochs"] = problem.hyperband_max_epochs
+        kwargs["factor"] = HYPERBAND_FACTOR
+        # Enough iterations never to end before the budget.
+        kwargs["hyperband_iterations"] = int(budget)
+    else:
+        kwargs["max_trials"] = int(budget)
+    if strategy.seeded:
+        kwargs["initializer"] = strategy.initializer_spec(
+            design_size=design_size, prior=prior
+        )
+    if strategy.handoff is not None:
+        kwargs["handoff"] = strategy.handoff
+    oracle = cls(**kwargs)
+    if strategy.oracle == "hyperband":
+        oracle.max_trials = int(budget)
+    return oracle
+
+
+def make_sampler(strategy: Strategy, seed: int) -> Any:
+    """The Optuna sampler of an ``optuna/*`` strategy, seeded."""
+    import warnings
+
+    import optuna
+
+    with warnings.catch_warnings():
+        # QMCSampler and GPSampler are marked experimental.
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        if strategy.sampler == "tpe":
+            return optuna.samplers.TPESampler(seed=seed)
+        if strategy.sampler == "qmc":
+            return optuna.samplers.QMCSampler(
+                qmc_type="sobol", scramble=True, seed=seed
+            )
+        if strategy.sampler == "gp":
+            return optuna.samplers.GPSampler(seed=seed)
+    msg = f"strategy '{strategy.name}' is not an Optuna strategy."
+    raise ValueError(msg)
+
+
+def suggest_values(trial: Any, space: Any) -> dict[str, Any]:
+    """Asks an Optuna trial for one point of a KerasTuner space.
+
+    Each hyperparameter maps to the matching Optuna distribution (log
+    scale, step, categorical); a conditional one is suggested only when
+    its parents' values make it active, as KerasTuner does.
+
+    Raises:
+        ValueError: For ``reverse_log`` sampling or a log scale with a step,
+            which Optuna cannot express.
+    """
+    from keras_tuner.engine import hyperparameters as hps
+
+    values: dict[str, Any] = {}
+    for hp in space.space:
+        if not all(c.is_active(values) for c in hp.conditions):
+            continue
+        name = hp.name
+        if isinstance(hp, hps.Fixed):
+            values[name] = hp.value
+        elif isinstance(hp, hps.Boolean):
+            values[name] = trial.suggest_categorical(name, [False, True])
+        elif isinstance(hp, hps.Choice):
+            values[name] = trial.suggest_categorical(name, list(hp.values))
+        elif isinstance(hp, (hps.Int, hps.Float)):
+            values[name] = _suggest_number(trial, hp, isinstance(hp, hps.Int))
+        else:
+            msg = f"hyperparameter '{name}': no Optuna mapping for {hp!r}."
+            raise ValueError(msg)
+    return values
+
+
+def _suggest_number(trial: Any, hp: Any, is_int: bool) -> Any:
+    log = hp.sampling == "log"
+    if hp.sampling not in ("linear", "log") or (
+        log and hp.step is not None and not (is_int and hp.step == 1)
+    ):
+        msg = (
+            f"hyperparameter '{hp.name}': Optuna cannot express "
+            f"sampling={hp.sampling!r} with step={hp.step!r}."
+        )
+        raise ValueError(msg)
+    if is_int:
+        step = 1 if log else int(hp.step or 1)
+        return trial.suggest_int(
+            hp.name, hp.min_value, hp.max_value, step=step, log=log
+        )
+    return trial.suggest_float(
+        hp.name,
+        hp.min_value,
+        hp.max_value,
+        step=None if log else hp.step,
+        log=log,
+    )
+
+
+__all__ = [
+    "INITIALIZERS",
+    "ORACLES",
+    "SAMPLERS",
+    "Strategy",
+    "UnknownStrategyError",
+    "all_search_strategies",
+    "build_oracle",
+    "make_sampler",
+    "parse_strategy",
+    "seeded_oracle_class",
+    "suggest_values",
+    "unavailable_reason",
+]
