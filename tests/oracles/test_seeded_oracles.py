@@ -750,15 +750,29 @@ def test_crash_inside_end_trial_does_not_rerun_a_finished_trial(
     assert trial_values(second)[:4] == design_of(spec, hp)
 
 
-def test_finished_project_saves_no_ongoing_trial_without_the_tuner_save(
-    tmp_path,
-):
-    # Distributed mode: the chief's oracle ends trials for remote workers
-    # and nothing calls Tuner.save afterwards.
-    class OracleOnly(FormulaTuner):
-        def on_trial_end(self, trial):
-            self.oracle.end_trial(trial)
+def _serve_as_chief(oracle, tmp_path, name, monkeypatch):
+    """What a distributed chief does: create and end trials for a worker.
 
+    The chief's oracle ends trials for remote workers and nothing calls
+    Tuner.save afterwards.
+    """
+    FormulaTuner(oracle=oracle, directory=str(tmp_path), project_name=name)
+    with monkeypatch.context() as env:
+        env.setenv("KERASTUNER_ORACLE_IP", "127.0.0.1")
+        env.setenv("KERASTUNER_TUNER_ID", "chief")
+        while True:
+            trial = oracle.create_trial("tuner0")
+            if trial.status == "STOPPED":
+                break
+            oracle.update_trial(trial.trial_id, {"score": 1.0})
+            trial.status = "COMPLETED"
+            oracle.end_trial(trial)
+    return json.loads((tmp_path / name / "oracle.json").read_text())
+
+
+def test_finished_project_saves_no_ongoing_trial_on_a_chief(
+    tmp_path, monkeypatch
+):
     oracle = SeededRandomSearchOracle(
         objective=SCORE,
         max_trials=3,
@@ -766,18 +780,14 @@ def test_finished_project_saves_no_ongoing_trial_without_the_tuner_save(
         hyperparameters=small_space(),
         initializer={"name": "sobol", "n_points": 2},
     )
-    tuner = OracleOnly(oracle=oracle, directory=str(tmp_path), project_name="p")
-    tuner.search(verbose=0)
-    saved = json.loads((tmp_path / "p" / "oracle.json").read_text())
+    saved = _serve_as_chief(oracle, tmp_path, "p", monkeypatch)
     assert saved["ongoing_trials"] == {}
     stock = RandomSearchOracle(
         objective=SCORE, max_trials=3, seed=1, hyperparameters=small_space()
     )
-    OracleOnly(
-        oracle=stock, directory=str(tmp_path), project_name="stock"
-    ).search(verbose=0)
-    stock_saved = json.loads((tmp_path / "stock" / "oracle.json").read_text())
-    assert stock_saved["ongoing_trials"] == {"tuner0": "2"}  # what ktseed fixes
+    # Stock KerasTuner leaves the last trial ongoing: what ktseed fixes.
+    stock_saved = _serve_as_chief(stock, tmp_path, "stock", monkeypatch)
+    assert stock_saved["ongoing_trials"] == {"tuner0": "2"}
 
 
 def test_oracle_json_is_written_atomically(tmp_path, monkeypatch):
@@ -792,14 +802,18 @@ def test_oracle_json_is_written_atomically(tmp_path, monkeypatch):
     state_file = tmp_path / "p" / "oracle.json"
     before = state_file.read_text()
 
-    def torn_dump(obj, file):
-        file.write('{"ongoing_trials": ')
+    oracle.end_order.append("new")  # something new to save
+
+    def die_before_the_rename(source, target):
+        # The process dies after writing the new state to the temporary
+        # file, before the rename that commits it.
         raise Crash
 
-    monkeypatch.setattr(_kt_private.json, "dump", torn_dump)
+    monkeypatch.setattr(_kt_private.os, "replace", die_before_the_rename)
     with pytest.raises(Crash):
         oracle.save()
     assert state_file.read_text() == before  # the old file is intact
+    json.loads(state_file.read_text())  # and complete
 
 
 def test_resuming_a_csv_design_ranked_by_the_objective_does_not_warn(tmp_path):

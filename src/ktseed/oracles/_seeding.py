@@ -11,6 +11,7 @@ design point.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -43,6 +44,17 @@ TUNER_PREFIX = "tuner/"
 def strip_tuner_keys(values: Mapping[str, Any]) -> dict[str, Any]:
     """``values`` without Hyperband's ``tuner/*`` bookkeeping keys."""
     return {k: v for k, v in values.items() if not k.startswith(TUNER_PREFIX)}
+
+
+def _is_distributed_chief() -> bool:
+    """Whether this process is the chief of KerasTuner's distributed mode.
+
+    KerasTuner's rule (``KERASTUNER_ORACLE_IP`` set, and a tuner id that
+    contains "chief"), read from the environment it documents.
+    """
+    return "KERASTUNER_ORACLE_IP" in os.environ and "chief" in os.environ.get(
+        "KERASTUNER_TUNER_ID", ""
+    )
 
 
 def _comparable_config(
@@ -272,15 +284,22 @@ class SeededOracleMixin:
         return codec.canonicalize(values, fill_defaults=True)
 
     def _ktseed_tried(self, values: Values) -> tuple[bool, str | None]:
+        """Whether ``values`` ran already, and in which trial if known.
+
+        KerasTuner's hash record answers in constant time; only for a
+        duplicate are the trials scanned, to name the one that ran it. (A
+        trial that ``oracle.json`` never recorded is adopted on reload, see
+        :meth:`_ktseed_adopt`.)
+        """
         values = self._ktseed_complete(values)
+        if not _kt_private.is_duplicate(self, values):
+            return False, None
         key = SpaceCodec.point_key(values)
         for trial_id, trial in self.trials.items():
             other = strip_tuner_keys(trial.hyperparameters.values)
             if SpaceCodec.point_key(other) == key:
                 return True, trial_id
-        if _kt_private.is_duplicate(self, values):
-            return True, None
-        return False, None
+        return True, None
 
     def _ktseed_announce(self, trial_id: str, index: int, size: int) -> None:
         if self.verbose:
@@ -306,12 +325,14 @@ class SeededOracleMixin:
         """Ends ``trial``, then saves the state once it is no longer ongoing.
 
         KerasTuner saves ``oracle.json`` *before* it drops the trial from
-        the ongoing ones; in distributed mode nothing saves after that, so a
-        finished project reloads with its last trial marked ongoing and runs
-        it again. Saving here leaves a finished project finished.
+        the ongoing ones. In one process the tuner saves again right after;
+        on a distributed chief nothing does, so a finished project reloads
+        with its last trial marked ongoing and runs it again. The chief
+        saves here, which leaves a finished project finished.
         """
         super().end_trial(trial)  # type: ignore[misc]
-        self.save()
+        if _is_distributed_chief():
+            self.save()
 
     def reload(self) -> None:
         """Reloads the project and re-queues trials cut off mid-creation.
