@@ -81,3 +81,17 @@ def test_prior_load_reports_missing_loader(monkeypatch):
 )
 def test_growth_is_clipped(measured):
     assert 1.0 <= measures._growth(measured) <= 2.0
+
+
+def test_gp_step_times_both_proposers_on_the_same_trials():
+    result = measures.gp_step_times(
+        problems=("branin",), observations=6, repeats=1
+    )
+    (row,) = result["rows"]
+    assert (
+        row["problem"] == "branin"
+        and row["d"] == 2
+        and row["observations"] == 6
+    )
+    for key in ("kerastuner_s", "kerastuner_1thread_s", "handoff_s"):
+        assert 0 < row[key] < 60

@@ -11,6 +11,8 @@
 * :func:`design_build_times`: time to build designs of 16 to 4096 points in
   2 to 64 dimensions (drawing the cube, and the full ``generate`` with
   decoding, canonicalisation and validation).
+* :func:`gp_step_times`: one proposal of KerasTuner's own GP step against
+  one of ktseed's GP hand-off, on the same completed trials, in one run.
 * :func:`prior_load_times`: time of
   ``ktseed.prior_runs.load_prior_run`` on synthetic KerasTuner projects of
   100 to 10,000 trials.
@@ -513,8 +515,101 @@ def prior_load_times(
     return {"config": config, "rows": rows, "notes": []}
 
 
+# ------------------------------------------------------------ GP step
+def gp_step_times(
+    *,
+    problems: Sequence[str] = ("hartmann6", "mixed"),
+    observations: int = 30,
+    repeats: int = 5,
+) -> Measure:
+    """Seconds per proposal: KerasTuner's GP step vs ktseed's GP hand-off.
+
+    For each problem, a stock ``BayesianOptimizationOracle`` completes
+    ``observations`` random trials (``num_initial_points`` equal to that
+    number), then its ``populate_space`` (fit the GP, optimise the
+    acquisition) is timed ``repeats`` times, once as is and once with BLAS
+    limited to one thread (how the hand-off runs); ``GPHandoff.propose`` is
+    timed on the same completed trials. All in one process, alternating.
+
+    Returns:
+        Rows with ``problem``, ``d``, ``observations`` and the median
+        seconds ``kerastuner_s``, ``kerastuner_1thread_s``, ``handoff_s``.
+    """
+    import keras_tuner as kt
+    from keras_tuner.engine.base_tuner import BaseTuner
+    from threadpoolctl import threadpool_limits
+
+    from ktseed.bench.execute import scratch_root
+    from ktseed.oracles.gp_handoff import GPHandoff
+    from ktseed.space import SpaceCodec
+
+    rows = []
+    workdir = Path(tempfile.mkdtemp(prefix="ktseed-gp-", dir=scratch_root()))
+    try:
+        for name in problems:
+            problem = get_problem(name)
+            space = problem.space()
+            codec = SpaceCodec(space)
+            oracle = kt.oracles.BayesianOptimizationOracle(
+                objective=kt.Objective(problem.metric, problem.direction),
+                max_trials=observations + 2 * repeats + 1,
+                num_initial_points=observations,
+                seed=1,
+                hyperparameters=space,
+            )
+            oracle.verbose = 0
+            BaseTuner(oracle=oracle, directory=str(workdir), project_name=name)
+            observed = []
+            for _ in range(observations):
+                trial = oracle.create_trial("tuner0")
+                values = dict(trial.hyperparameters.values)
+                value = problem.evaluate(values)
+                oracle.update_trial(trial.trial_id, {problem.metric: value})
+                trial.status = "COMPLETED"
+                oracle.end_trial(trial)
+                minimised = value if problem.direction == "min" else -value
+                observed.append((codec.canonicalize(values), minimised))
+            stock, one_thread, ours = [], [], []
+            for i in range(repeats):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    start = time.perf_counter()
+                    oracle.populate_space(f"a{i}")
+                    stock.append(time.perf_counter() - start)
+                    with threadpool_limits(limits=1, user_api="blas"):
+                        start = time.perf_counter()
+                        oracle.populate_space(f"b{i}")
+                        one_thread.append(time.perf_counter() - start)
+                handoff = GPHandoff(seed=i + 1)
+                start = time.perf_counter()
+                handoff.propose(codec, observed)
+                ours.append(time.perf_counter() - start)
+            rows.append(
+                {
+                    "problem": name,
+                    "d": codec.dimension,
+                    "observations": observations,
+                    "kerastuner_s": float(np.median(stock)),
+                    "kerastuner_1thread_s": float(np.median(one_thread)),
+                    "handoff_s": float(np.median(ours)),
+                }
+            )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return {
+        "config": {
+            "problems": list(problems),
+            "observations": observations,
+            "repeats": repeats,
+        },
+        "rows": rows,
+        "notes": [],
+    }
+
+
 __all__ = [
     "create_trial_overhead",
+    "gp_step_times",
     "design_build_times",
     "design_quality",
     "make_synthetic_project",

@@ -476,6 +476,24 @@ def markdown_measures(measures: Mapping[str, Mapping[str, Any]]) -> list[str]:
             lines.append(f"| `{name}` | {n} | " + " | ".join(cells) + " |")
         lines += [f"\n{note}" for note in build.get("notes", [])]
         lines.append("")
+    gp = measures.get("gp_step")
+    if gp and gp.get("rows"):
+        cfg = gp["config"]
+        lines += [
+            "### Overhead: seconds per GP proposal after "
+            f"{cfg['observations']} completed trials (median of "
+            f"{cfg['repeats']}, one run)",
+            "",
+            "| problem | d | KerasTuner GP step | same, 1 BLAS thread | "
+            "ktseed GP hand-off |",
+            "|---|---|---|---|---|",
+        ]
+        for r in gp["rows"]:
+            lines.append(
+                f"| {r['problem']} | {r['d']} | {fmt(r['kerastuner_s'])} | "
+                f"{fmt(r['kerastuner_1thread_s'])} | {fmt(r['handoff_s'])} |"
+            )
+        lines.append("")
     prior = measures.get("prior_load")
     if prior:
         lines += [
@@ -509,9 +527,15 @@ def write_markdown(
     """Writes ``results.md``."""
     lines = ["# ktseed benchmark results", ""]
     if meta:
-        lines.append(
-            "Produced by `" + str(meta.get("command", "ktseed bench")) + "`."
-        )
+        commands = list(meta.get("commands", []))
+        if len(commands) == 1:
+            lines.append(f"Produced by `{commands[0]}`.")
+        elif commands:
+            lines.append("Produced by these runs, in order (each resumes the")
+            lines.append("last; see `meta.json`):")
+            lines.append("")
+            lines += [f"- `{c}`" for c in commands]
+            lines.append("")
         env = meta.get("environment", {})
         if env:
             lines.append(
@@ -605,6 +629,7 @@ def plot_curves(
         problems = sorted({g.key.problem for g in chosen})
         if not problems:
             continue
+        colors = _colors(sorted({g.key.strategy for g in chosen}))
         cols = min(3, len(problems))
         rows = math.ceil(len(problems) / cols)
         height = 3.8 * rows
@@ -612,7 +637,11 @@ def plot_curves(
             rows, cols, figsize=(max(5.2 * cols, 9.0), height), squeeze=False
         )
         for ax, problem in zip(axes.flat, problems, strict=False):
-            _panel(ax, [g for g in chosen if g.key.problem == problem])
+            _panel(
+                ax,
+                [g for g in chosen if g.key.problem == problem],
+                colors,
+            )
             ax.set_title(problem)
         for ax in list(axes.flat)[len(problems) :]:
             ax.set_visible(False)
@@ -640,9 +669,31 @@ def plot_curves(
     return written
 
 
-def _panel(ax: Any, groups: Sequence[RunCurves]) -> None:
+def _colors(strategies: Sequence[str]) -> dict[str, Any]:
+    """One colour per strategy, the same in every panel of a figure.
+
+    A single stock strategy is drawn in black; with several (warm start)
+    every strategy gets a colour of the cycle.
+    """
+    stocks = [s for s in strategies if s.endswith("/stock")]
+    palette = [
+        "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+        "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+    ]  # fmt: skip
+    colors: dict[str, Any] = {}
+    ordered = sorted(strategies, key=_strategy_order)
+    for strategy in ordered:
+        if len(stocks) == 1 and strategy in stocks:
+            colors[strategy] = "black"
+        else:
+            colors[strategy] = palette[len(colors) % len(palette)]
+    return colors
+
+
+def _panel(
+    ax: Any, groups: Sequence[RunCurves], colors: Mapping[str, Any]
+) -> None:
     floor = 1e-6
-    stocks = sum(g.key.strategy.endswith("/stock") for g in groups)
     for group in sorted(groups, key=lambda g: _strategy_order(g.key.strategy)):
         curves = list(group.curves.values())
         length = min(len(c) for c in curves)
@@ -654,8 +705,7 @@ def _panel(ax: Any, groups: Sequence[RunCurves]) -> None:
         strategy = group.key.strategy
         style = "--" if strategy.startswith("optuna/") else "-"
         width = 2.2 if strategy.endswith("/stock") else 1.4
-        # One stock line is black; several (warm start) keep their colours.
-        color = "black" if strategy.endswith("/stock") and stocks == 1 else None
+        color = colors.get(strategy)
         (line,) = ax.plot(x, med, style, lw=width, color=color, label=strategy)
         ax.fill_between(x, q25, q75, color=line.get_color(), alpha=0.12)
         if group.key.design_size and group.key.design_size < length:

@@ -106,6 +106,7 @@ class Measures:
     create_trial: Mapping[str, Any] | None = None
     design_build: Mapping[str, Any] | None = None
     prior_load: Mapping[str, Any] | None = None
+    gp_step: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,11 @@ def full_suite() -> Suite:
                 "limit": 60.0,
             },
             prior_load={"sizes": [100, 1000, 10_000], "repeats": 3},
+            gp_step={
+                "problems": ["hartmann6", "mixed"],
+                "observations": 30,
+                "repeats": 5,
+            },
         ),
     )
 
@@ -250,6 +256,7 @@ def quick_suite() -> Suite:
                 "limit": 5.0,
             },
             prior_load={"sizes": [100, 1000], "repeats": 2},
+            gp_step={"problems": ["mixed"], "observations": 10, "repeats": 1},
         ),
     )
 
@@ -529,6 +536,7 @@ def run_measures(
         "create_trial": m.create_trial_overhead,
         "design_build": m.design_build_times,
         "prior_load": m.prior_load_times,
+        "gp_step": m.gp_step_times,
     }
     ran, skipped = [], []
     for name, function in functions.items():
@@ -623,7 +631,7 @@ def write_reports(
         warm,
         report.load_measures(out / "measures"),
         meta={
-            "command": runs[-1]["command"] if runs else "ktseed bench",
+            "commands": [r["command"] for r in runs if r.get("command")],
             "environment": meta.get("environment", {}),
         },
         skipped=skipped,

@@ -1103,7 +1103,7 @@ def _single_threaded_blas() -> contextlib.AbstractContextManager[Any]:
     2-core development machine), so one thread is both faster and steadier.
     """
     try:
-        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+        from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - shipped with scikit-learn
         return contextlib.nullcontext()
     limits: contextlib.AbstractContextManager[Any] = threadpool_limits(
