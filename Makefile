@@ -13,12 +13,14 @@ PYTEST_ARGS ?=
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint docs clean help
+.PHONY: demo test lint docs bench-quick clean help
 
 help:
 	@echo "make demo   - create .venv if needed, install, run the main demo"
 	@echo "make test   - create .venv if needed, install, lint + docs + tests"
 	@echo "make lint   - ruff + mypy on src/"
+	@echo "make docs   - build the documentation site (strict)"
+	@echo "make bench-quick - the benchmark smoke run (bench-out/quick)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +42,18 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check src tests benchmarks examples
 	$(BIN)/mypy
 
-test: lint
+# The docs build must run from the repository root (snippet paths).
+docs: $(DEV_STAMP)
+	$(BIN)/mkdocs build --strict --site-dir site
+
+# The benchmark's smoke run; its numbers are not asserted, a failed cell is.
+bench-quick: $(DEV_STAMP)
+	rm -rf bench-out/quick
+	$(BIN)/ktseed bench --suite quick --out bench-out/quick --progress-interval 60
+
+test: lint docs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(MAKE) bench-quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache site
