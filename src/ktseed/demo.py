@@ -275,6 +275,11 @@ def run_demo(args: argparse.Namespace, out: TextIO) -> int:
             f"  {r.name:>7}: best {OBJECTIVE} {best:.4f} first reached at "
             f"trial {at}; design trials: {where}; {r.seconds:.0f} s\n"
         )
+    out.write(
+        "\nOne seed of one small problem: a single run says little about "
+        "which start is better.\nThe benchmark compares them over many "
+        "seeds and problems: docs/benchmarks.md.\n"
+    )
     out.write(f"\nWrote {csv_path} and {png_path}\n")
     return 0
 
