@@ -113,6 +113,20 @@ def _check_seed(value: object, owner: str) -> int | None:
     return int(value)
 
 
+def check_flag(value: object, name: str, owner: str) -> bool:
+    """Returns ``value`` if it is a bool; raises a config error otherwise.
+
+    Args:
+        value: The argument as given.
+        name: The argument's name, for the message.
+        owner: Who takes it (``"initializer 'sobol'"``), for the message.
+    """
+    if not isinstance(value, bool):
+        msg = f"{owner}: `{name}` must be True or False (got {value!r})."
+        raise InitializerConfigError(msg)
+    return value
+
+
 class Initializer(abc.ABC):
     """An initial design for a KerasTuner search.
 

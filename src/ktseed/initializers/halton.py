@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
 
-from ktseed.errors import InitializerConfigError
 from ktseed.initializers._qmc import make_engine
 from ktseed.initializers.base import UnitCubeInitializer
+from ktseed.initializers.base import check_flag
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,13 +39,7 @@ class HaltonInitializer(UnitCubeInitializer):
         scramble: bool = True,
     ) -> None:
         super().__init__(n_points=n_points, seed=seed)
-        if not isinstance(scramble, bool):
-            msg = (
-                f"{self._label()}: `scramble` must be True or False "
-                f"(got {scramble!r})."
-            )
-            raise InitializerConfigError(msg)
-        self.scramble = scramble
+        self.scramble = check_flag(scramble, "scramble", self._label())
 
     def get_config(self) -> dict[str, Any]:
         """See :meth:`Initializer.get_config`; adds ``scramble``."""

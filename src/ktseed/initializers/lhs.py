@@ -9,6 +9,7 @@ from typing import ClassVar
 from ktseed.errors import InitializerConfigError
 from ktseed.initializers._qmc import make_engine
 from ktseed.initializers.base import UnitCubeInitializer
+from ktseed.initializers.base import check_flag
 from ktseed.initializers.base import is_prime
 
 if TYPE_CHECKING:
@@ -61,12 +62,6 @@ class LatinHypercubeInitializer(UnitCubeInitializer):
         optimization: str | None = None,
     ) -> None:
         super().__init__(n_points=n_points, seed=seed)
-        if not isinstance(scramble, bool):
-            msg = (
-                f"{self._label()}: `scramble` must be True or False "
-                f"(got {scramble!r})."
-            )
-            raise InitializerConfigError(msg)
         if strength not in (1, 2) or isinstance(strength, bool):
             msg = (
                 f"{self._label()}: `strength` must be 1 or 2 "
@@ -79,7 +74,7 @@ class LatinHypercubeInitializer(UnitCubeInitializer):
                 f"{list(OPTIMIZATIONS)!r} (got {optimization!r})."
             )
             raise InitializerConfigError(msg)
-        self.scramble = scramble
+        self.scramble = check_flag(scramble, "scramble", self._label())
         self.strength = int(strength)
         self.optimization = optimization
 

@@ -11,6 +11,7 @@ from ktseed.errors import InitializerConfigError
 from ktseed.errors import KtseedWarning
 from ktseed.initializers._qmc import make_engine
 from ktseed.initializers.base import UnitCubeInitializer
+from ktseed.initializers.base import check_flag
 from ktseed.initializers.base import is_power_of_two
 from ktseed.initializers.base import largest_power_of_two_at_most
 
@@ -50,13 +51,7 @@ class SobolInitializer(UnitCubeInitializer):
         scramble: bool = True,
     ) -> None:
         super().__init__(n_points=n_points, seed=seed)
-        if not isinstance(scramble, bool):
-            msg = (
-                f"{self._label()}: `scramble` must be True or False "
-                f"(got {scramble!r})."
-            )
-            raise InitializerConfigError(msg)
-        self.scramble = scramble
+        self.scramble = check_flag(scramble, "scramble", self._label())
 
     def get_config(self) -> dict[str, Any]:
         """See :meth:`Initializer.get_config`; adds ``scramble``."""
