@@ -322,3 +322,16 @@ def test_values_kerastuner_rounds_out_of_range_are_clipped():
     (values,) = codec.decode([[0.0, 0.0]])
     assert values == {"i": 23, "f": 0.00125}
     codec.validate(values)
+
+
+def test_strip_tuner_keys_drops_only_hyperbands_bookkeeping():
+    from ktseed.space import strip_tuner_keys
+
+    values = {
+        "units": 64,
+        "tuner/epochs": 3,
+        "tuner/trial_id": "0001",
+        "tuner": 1,
+    }
+    assert strip_tuner_keys(values) == {"units": 64, "tuner": 1}
+    assert values["tuner/epochs"] == 3  # the input is not changed

@@ -42,6 +42,8 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from ktseed.errors import DataSourceError
+from ktseed.space import TUNER_PREFIX
+from ktseed.space import strip_tuner_keys
 
 if TYPE_CHECKING:
     import keras_tuner
@@ -49,9 +51,6 @@ if TYPE_CHECKING:
 #: Status of a trial that finished and has a score (KerasTuner's
 #: ``TrialStatus.COMPLETED``).
 COMPLETED = "COMPLETED"
-
-#: Prefix of the bookkeeping values Hyperband adds to a trial's values.
-TUNER_PREFIX = "tuner/"
 
 #: Relative tolerance when matching a trial's score to a metric's best value.
 SCORE_RTOL = 1e-9
@@ -535,9 +534,7 @@ def _parse_trial(state: Any, path: str) -> PriorTrial:
     raw_values = hps["values"]
     if not isinstance(raw_values, dict):
         raise _incompatible(path, "hyperparameters.values", "has a non-object")
-    values = {
-        k: v for k, v in raw_values.items() if not k.startswith(TUNER_PREFIX)
-    }
+    values = strip_tuner_keys(raw_values)
     epochs = _tuner_int(raw_values, "epochs", path)
     round_ = _tuner_int(raw_values, "round", path)
     metrics_state = state["metrics"]

@@ -709,15 +709,27 @@ class SpaceCodec:
         return tuple(sorted((str(k), str(v)) for k, v in values.items()))
 
 
+#: Prefix of the bookkeeping values Hyperband adds to a trial's values
+#: (``tuner/epochs``, ``tuner/round``...); they are not hyperparameters.
+TUNER_PREFIX = "tuner/"
+
+
+def strip_tuner_keys(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` without Hyperband's ``tuner/*`` bookkeeping keys."""
+    return {k: v for k, v in values.items() if not k.startswith(TUNER_PREFIX)}
+
+
 def coerce_points(points: Sequence[Mapping[str, Any]]) -> list[Values]:
     """Copies a sequence of value mappings into plain dicts of native values."""
     return [{str(k): _native(v) for k, v in p.items()} for p in points]
 
 
 __all__ = [
+    "TUNER_PREFIX",
     "UPPER_COORDINATE",
     "SpaceCodec",
     "coerce_points",
     "describe_hp",
     "hp_kind",
+    "strip_tuner_keys",
 ]

@@ -32,6 +32,7 @@ from ktseed.bench.strategies import build_oracle
 from ktseed.bench.strategies import make_sampler
 from ktseed.bench.strategies import parse_strategy
 from ktseed.bench.strategies import suggest_values
+from ktseed.space import strip_tuner_keys
 
 #: Version of the raw JSONL record layout.
 SCHEMA_VERSION = 1
@@ -140,11 +141,7 @@ def run_keras_tuner(
         trials.append(
             {
                 "trial_id": trial_id,
-                "values": {
-                    k: v
-                    for k, v in values.items()
-                    if not k.startswith("tuner/")
-                },
+                "values": strip_tuner_keys(values),
                 "value": value if math.isfinite(value) else None,
                 "seconds": end - previous,
                 "design": trial_id in design,

@@ -21,6 +21,7 @@ from ktseed.errors import InitializerConfigError
 from ktseed.errors import InvalidValueError
 from ktseed.errors import KtseedWarning
 from ktseed.initializers.base import Initializer
+from ktseed.initializers.base import check_flag
 from ktseed.space import describe_hp
 from ktseed.space import hp_kind
 
@@ -381,12 +382,7 @@ class CSVInitializer(Initializer):
             )
             raise InitializerConfigError(msg)
         self.delimiter = delimiter
-        if not isinstance(check_exists, bool):
-            msg = (
-                f"{label}: `check_exists` must be True or False "
-                f"(got {check_exists!r})."
-            )
-            raise InitializerConfigError(msg)
+        check_flag(check_exists, "check_exists", label)
         if check_exists:
             self._check_file()
 

@@ -16,6 +16,7 @@ from ktseed.errors import InitializerConfigError
 from ktseed.errors import InvalidValueError
 from ktseed.errors import KtseedWarning
 from ktseed.initializers.base import Initializer
+from ktseed.initializers.base import check_flag
 from ktseed.initializers.base import default_n_points
 from ktseed.prior_runs import check_project
 from ktseed.prior_runs import load_prior_run
@@ -285,12 +286,7 @@ class PriorRunInitializer(Initializer):
                 f"(got {on_invalid!r})."
             )
             raise InitializerConfigError(msg)
-        if not isinstance(allow_objective_mismatch, bool):
-            msg = (
-                f"{label}: `allow_objective_mismatch` must be True or False "
-                f"(got {allow_objective_mismatch!r})."
-            )
-            raise InitializerConfigError(msg)
+        check_flag(allow_objective_mismatch, "allow_objective_mismatch", label)
         if max_observations is not None and (
             isinstance(max_observations, bool)
             or not isinstance(max_observations, int)
@@ -301,18 +297,8 @@ class PriorRunInitializer(Initializer):
                 f"None for no limit (got {max_observations!r})."
             )
             raise InitializerConfigError(msg)
-        if not isinstance(allow_mixed_budgets, bool):
-            msg = (
-                f"{label}: `allow_mixed_budgets` must be True or False "
-                f"(got {allow_mixed_budgets!r})."
-            )
-            raise InitializerConfigError(msg)
-        if not isinstance(check_exists, bool):
-            msg = (
-                f"{label}: `check_exists` must be True or False "
-                f"(got {check_exists!r})."
-            )
-            raise InitializerConfigError(msg)
+        check_flag(allow_mixed_budgets, "allow_mixed_budgets", label)
+        check_flag(check_exists, "check_exists", label)
         if mode == "observe" and (top_k is not None or n_points is not None):
             msg = (
                 f"{label}: `top_k` and `n_points` size the replayed design; "

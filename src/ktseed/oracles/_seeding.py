@@ -28,6 +28,7 @@ from ktseed.oracles import _kt_private
 from ktseed.registry import InitializerSpec
 from ktseed.registry import make_initializer
 from ktseed.space import SpaceCodec
+from ktseed.space import strip_tuner_keys
 
 if TYPE_CHECKING:
     from ktseed.initializers.base import Initializer
@@ -36,14 +37,6 @@ if TYPE_CHECKING:
 #: Key of ktseed's section in ``oracle.json``.
 STATE_KEY = "ktseed"
 STATE_VERSION = 1
-
-#: KerasTuner's bookkeeping keys in Hyperband trials' values.
-TUNER_PREFIX = "tuner/"
-
-
-def strip_tuner_keys(values: Mapping[str, Any]) -> dict[str, Any]:
-    """``values`` without Hyperband's ``tuner/*`` bookkeeping keys."""
-    return {k: v for k, v in values.items() if not k.startswith(TUNER_PREFIX)}
 
 
 def _is_distributed_chief() -> bool:
@@ -260,14 +253,14 @@ class SeededOracleMixin:
         while self._ktseed_cursor < len(design):
             index = self._ktseed_cursor
             self._ktseed_cursor += 1
-            values = design[index]
+            values = self._ktseed_complete(design[index])
             tried, by = self._ktseed_tried(values)
             if tried:
                 self._ktseed_skipped[index] = by
                 continue
             self._ktseed_trial_index[trial_id] = index
             self._ktseed_announce(trial_id, index, len(design))
-            return self._ktseed_complete(values)
+            return values
         return None
 
     def _ktseed_complete(self, values: Values) -> Values:
@@ -284,14 +277,13 @@ class SeededOracleMixin:
         return codec.canonicalize(values, fill_defaults=True)
 
     def _ktseed_tried(self, values: Values) -> tuple[bool, str | None]:
-        """Whether ``values`` ran already, and in which trial if known.
+        """Whether ``values`` (completed) ran already, and in which trial.
 
         KerasTuner's hash record answers in constant time; only for a
         duplicate are the trials scanned, to name the one that ran it. (A
         trial that ``oracle.json`` never recorded is adopted on reload, see
         :meth:`_ktseed_adopt`.)
         """
-        values = self._ktseed_complete(values)
         if not _kt_private.is_duplicate(self, values):
             return False, None
         key = SpaceCodec.point_key(values)
@@ -440,4 +432,4 @@ class SeededOracleMixin:
             self._ktseed_requested = make_initializer(config)
 
 
-__all__ = ["STATE_KEY", "SeededOracleMixin", "strip_tuner_keys"]
+__all__ = ["STATE_KEY", "SeededOracleMixin"]

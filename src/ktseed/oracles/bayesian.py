@@ -13,8 +13,8 @@ from keras_tuner.oracles import BayesianOptimizationOracle
 from ktseed.errors import InitializerConfigError
 from ktseed.oracles import _kt_private
 from ktseed.oracles._seeding import SeededOracleMixin
-from ktseed.oracles._seeding import strip_tuner_keys
 from ktseed.space import SpaceCodec
+from ktseed.space import strip_tuner_keys
 
 if TYPE_CHECKING:
     from ktseed.registry import InitializerSpec
