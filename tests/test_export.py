@@ -148,10 +148,8 @@ def test_include_failed(runs, tmp_path):
     # Ranked by a search objective's direction, the failed rows (no score)
     # are not among the best either way.
     with pytest.warns(KtseedWarning, match=r"whose `status` is not COMPLETED"):
-        best = (
-            CSVInitializer(output, score_column="score", top_k=2)
-            .with_default_direction("min")
-            .generate(prior.hyperparameters())
+        best = CSVInitializer(output, score_column="score", top_k=2).generate(
+            prior.hyperparameters(), direction="min"
         )
     assert best == [t.values for t in prior.ranked("min")[:2]]
     # With --top-k the failed trials follow the best completed ones.

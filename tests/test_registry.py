@@ -36,7 +36,8 @@ BUILTINS = {
 class CornerInitializer(UnitCubeInitializer):
     name = "corner"
 
-    def _sample_unit_cube(self, n, d, rng):
+    def _sample_unit_cube(self, request):
+        n, d = request.n, request.dimension
         return np.tile(np.linspace(0, 0.99, n)[:, None], (1, d))
 
 

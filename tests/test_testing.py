@@ -194,7 +194,8 @@ class Corner(UnitCubeInitializer):
 
     name: ClassVar[str] = "corner"
 
-    def _sample_unit_cube(self, n, d, rng):
+    def _sample_unit_cube(self, request):
+        n, d, rng = request.n, request.dimension, request.rng()
         return rng.random((n, d))
 
 
@@ -237,7 +238,8 @@ class TooMany(Corner):
 class IgnoresSeed(Corner):
     name: ClassVar[str] = "ignores_seed"
 
-    def _sample_unit_cube(self, n, d, rng):
+    def _sample_unit_cube(self, request):
+        n, d = request.n, request.dimension
         return np.random.default_rng().random((n, d))
 
 
@@ -248,7 +250,8 @@ class ForgetsAnArgument(Corner):
         super().__init__(n_points=n_points, seed=seed)
         self.shift = shift
 
-    def _sample_unit_cube(self, n, d, rng):
+    def _sample_unit_cube(self, request):
+        n, d, rng = request.n, request.dimension, request.rng()
         return (rng.random((n, d)) + self.shift) % 1.0
 
 
@@ -278,7 +281,7 @@ class PicksItsOwnSeed(Corner):
 class Empty(Corner):
     name: ClassVar[str] = "empty"
 
-    def _generate(self, codec, n):
+    def _generate(self, request):
         return []
 
 

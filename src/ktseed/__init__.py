@@ -16,6 +16,7 @@ from importlib.metadata import version as _version
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ktseed import checks
 from ktseed.errors import DataSourceError
 from ktseed.errors import DesignTooLargeError
 from ktseed.errors import HandoffConfigError
@@ -27,6 +28,7 @@ from ktseed.errors import PluginLoadError
 from ktseed.errors import UnknownInitializerError
 from ktseed.initializers import ChainInitializer
 from ktseed.initializers import CSVInitializer
+from ktseed.initializers import DesignRequest
 from ktseed.initializers import FixedInitializer
 from ktseed.initializers import HaltonInitializer
 from ktseed.initializers import Initializer
@@ -92,6 +94,7 @@ __all__ = [
     # initializers
     "CSVInitializer",
     "ChainInitializer",
+    "DesignRequest",
     "FixedInitializer",
     "HaltonInitializer",
     "Initializer",
@@ -106,8 +109,9 @@ __all__ = [
     "make_initializer",
     "register_initializer",
     "unregister_initializer",
-    # space
+    # space and checks
     "SpaceCodec",
+    "checks",
     # errors
     "DataSourceError",
     "DesignTooLargeError",

@@ -35,6 +35,7 @@ from typing import Literal
 import numpy as np
 
 from ktseed.errors import InvalidValueError
+from ktseed.points import point_key
 
 if TYPE_CHECKING:
     import keras_tuner
@@ -115,7 +116,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _grid_size(hp: Any) -> int:
+def grid_size(hp: Any) -> int:
     """Number of values on a stepped numerical grid (KerasTuner's rule)."""
     if hp.sampling == "linear":
         return int((hp.max_value - hp.min_value) // hp.step + 1)
@@ -137,7 +138,7 @@ def _nearest_grid_index(hp: Any, value: float) -> int:
         raw = math.log(
             (hp.max_value + hp.min_value - value) / hp.min_value
         ) / math.log(hp.step)
-    index: int = min(max(round(raw), 0), _grid_size(hp) - 1)
+    index: int = min(max(round(raw), 0), grid_size(hp) - 1)
     return index
 
 
@@ -159,7 +160,7 @@ def _grid_value(hp: Any, index: int) -> Any:
     in the last place (``Float(0.001, 0.00125, step=2, "reverse_log")``
     gives 0.0012500000000000002); the value is clipped to the range.
     """
-    value = hp.prob_to_value((index + 0.5) / _grid_size(hp))
+    value = hp.prob_to_value((index + 0.5) / grid_size(hp))
     return type(value)(min(max(value, hp.min_value), hp.max_value))
 
 
@@ -323,7 +324,7 @@ class SpaceCodec:
             out[:] = [choices[i] for i in index.tolist()]
             return out
         if kind in ("Int", "Float") and hp.step is not None:
-            size = _grid_size(hp)
+            size = grid_size(hp)
             index = _bucket_index(u, size)
             if hp.sampling == "linear":
                 # Same IEEE operations as KerasTuner's `min + index * step`.
@@ -404,7 +405,7 @@ class SpaceCodec:
         kind = hp_kind(hp)
         if kind in ("Int", "Float") and hp.step is not None:
             index = _nearest_grid_index(hp, float(value))
-            return (index + 0.5) / _grid_size(hp)
+            return (index + 0.5) / grid_size(hp)
         return float(hp.value_to_prob(value))
 
     def _active_names(self, values: Mapping[str, Any]) -> set[str]:
@@ -698,15 +699,22 @@ class SpaceCodec:
         return "; ".join(reasons) or "its conditions are not met"
 
     # ----------------------------------------------------------- helpers
-    @staticmethod
-    def point_key(values: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-        """A hashable key for de-duplication, as KerasTuner hashes values.
+    #: A hashable key for de-duplication (see :func:`ktseed.points.point_key`).
+    point_key = staticmethod(point_key)
 
-        KerasTuner's duplicate check hashes ``str(value)`` per name; this key
-        uses the same rule so that two points are duplicates here exactly
-        when KerasTuner would call them duplicates.
+    @classmethod
+    def unit_cube(cls, dimension: int) -> SpaceCodec:
+        """A codec of ``dimension`` floats on ``[0, 1]`` named ``x0, x1...``.
+
+        Decoding is then the identity (up to the clip below 1), which is how
+        a raw unit-cube design is looked at on its own.
         """
-        return tuple(sorted((str(k), str(v)) for k, v in values.items()))
+        from keras_tuner import HyperParameters
+
+        hp = HyperParameters()
+        for j in range(dimension):
+            hp.Float(f"x{j}", 0.0, 1.0)
+        return cls(hp)
 
 
 #: Prefix of the bookkeeping values Hyperband adds to a trial's values

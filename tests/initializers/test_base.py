@@ -10,6 +10,7 @@ from ktseed import Initializer
 from ktseed import InitializerConfigError
 from ktseed import InvalidValueError
 from ktseed import KtseedWarning
+from ktseed import RandomInitializer
 from ktseed import SpaceCodec
 from ktseed import UnitCubeInitializer
 from ktseed import make_initializer
@@ -21,7 +22,8 @@ class Corner(UnitCubeInitializer):
 
     name = "corner"
 
-    def _sample_unit_cube(self, n, d, rng):
+    def _sample_unit_cube(self, request):
+        n, d = request.n, request.dimension
         return np.zeros((n, d))
 
 
@@ -45,7 +47,7 @@ def test_template_rejects_bad_hook_output(space):
     class Broken(Initializer):
         name = "broken"
 
-        def _generate(self, codec, n):
+        def _generate(self, request):
             return [{"units": 33}]
 
     with pytest.raises(
@@ -57,7 +59,7 @@ def test_template_rejects_bad_hook_output(space):
     class NotDicts(Initializer):
         name = "not_dicts"
 
-        def _generate(self, codec, n):
+        def _generate(self, request):
             return [[1, 2]]
 
     with pytest.raises(
@@ -70,7 +72,8 @@ def test_cube_hook_output_is_checked(space):
     class Outside(UnitCubeInitializer):
         name = "outside"
 
-        def _sample_unit_cube(self, n, d, rng):
+        def _sample_unit_cube(self, request):
+            n, d = request.n, request.dimension
             return np.full((n, d), 2.0)
 
     with pytest.raises(InitializerConfigError, match=r"outside \[0, 1\]"):
@@ -79,7 +82,8 @@ def test_cube_hook_output_is_checked(space):
     class WrongShape(UnitCubeInitializer):
         name = "wrong_shape"
 
-        def _sample_unit_cube(self, n, d, rng):
+        def _sample_unit_cube(self, request):
+            n, d = request.n, request.dimension
             return np.zeros((n + 1, d))
 
     with pytest.raises(
@@ -144,3 +148,46 @@ def test_equality_and_repr_follow_config():
     b = make_initializer(json.loads(json.dumps(a.get_config())))
     assert a == b and hash(a) == hash(b)
     assert repr(a) == "HaltonInitializer(n_points=4, seed=1, scramble=True)"
+
+
+def test_ktseed_01_hook_signatures_still_run_with_a_deprecation_warning(space):
+    class OldCube(UnitCubeInitializer):
+        name = "old_cube"
+
+        def _sample_unit_cube(self, n, d, rng):
+            return rng.random((n, d))
+
+    class OldData(Initializer):
+        name = "old_data"
+
+        def _default_n_points(self, codec, max_trials):
+            return 1
+
+        def _generate(self, codec, n):
+            return [codec.defaults()] * n
+
+    with pytest.warns(
+        DeprecationWarning,
+        match=r"`_sample_unit_cube\(self, n, d, rng\)` is ktseed 0\.1's hook signature.*`_sample_unit_cube\(self, request\)`",
+    ):
+        old = OldCube(n_points=3, seed=4).generate(space)
+    new = RandomInitializer(n_points=3, seed=4).generate(space)
+    assert old == new  # the same stream: rng is request.rng()
+    with (
+        pytest.warns(
+            DeprecationWarning, match=r"`_generate\(self, codec, n\)`"
+        ),
+        pytest.warns(
+            DeprecationWarning,
+            match=r"`_default_n_points\(self, codec, max_trials\)`",
+        ),
+    ):
+        assert OldData().generate(space) == [SpaceCodec(space).defaults()]
+
+
+def test_a_mistyped_config_key_names_the_nearest_option():
+    with pytest.raises(
+        InitializerConfigError,
+        match=r"unknown option\(s\) 'n_point'.*got keys \['n_point', 'name'\]\. Did you mean 'n_points'\?",
+    ):
+        make_initializer({"name": "sobol", "n_point": 4})

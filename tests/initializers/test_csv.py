@@ -609,27 +609,28 @@ def test_top_k_orders_by_score(tmp_path, space):
 def test_top_k_without_a_direction_names_the_fix(tmp_path, space):
     path = write(tmp_path, "units,score\n32,0.5\n64,0.9\n")
     init = CSVInitializer(path, score_column="score", top_k=1)
-    assert init.direction is None and init.direction_from_objective
+    assert init.direction is None
     with pytest.raises(
         InitializerConfigError,
         match=r"^initializer 'csv': `top_k` keeps the best rows by 'score', but `direction` is None and no search objective gave one .*Pass direction='min' or 'max'\.$",
     ):
         init.generate(space)
-    # What a seeded oracle does with its objective's direction:
-    maxed = init.with_default_direction("max")
-    assert maxed.get_config() == {**init.get_config(), "direction": "max"}
-    assert [p["units"] for p in maxed.generate(space)] == [64]
-    assert [
-        p["units"] for p in init.with_default_direction("min").generate(space)
-    ] == [32]
-    # An explicit direction is never replaced, and without top_k the
-    # direction is not used, so it is not filled in either.
+    # What a seeded oracle does: its objective's direction is in the request.
+    assert [p["units"] for p in init.generate(space, direction="max")] == [64]
+    assert [p["units"] for p in init.generate(space, direction="min")] == [32]
+    objective = kt.Objective("score", "max")
+    assert [p["units"] for p in init.generate(space, objective=objective)] == [
+        64
+    ]
+    # An explicit direction is never replaced, and the config never holds
+    # the request's direction.
     explicit = CSVInitializer(
         path, score_column="score", top_k=1, direction="min"
     )
-    assert explicit.with_default_direction("max") is explicit
-    unranked = CSVInitializer(path, score_column="score")
-    assert unranked.with_default_direction("max") is unranked
+    assert [p["units"] for p in explicit.generate(space, direction="max")] == [
+        32
+    ]
+    assert init.get_config()["direction"] is None
 
 
 def test_top_k_follows_the_search_objective_direction(tmp_path):

@@ -98,10 +98,10 @@ def test_prior_observations_reach_the_first_proposal(tmp_path, spy):
     class Observed(Initializer):
         name = "observed"
 
-        def _generate(self, codec, n):
+        def _generate(self, request):
             return []
 
-        def _default_n_points(self, codec, max_trials):
+        def _default_n_points(self, request):
             return 0
 
         def observations(self, space, objective):

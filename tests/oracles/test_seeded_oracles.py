@@ -229,10 +229,10 @@ def test_bayesian_stock_handoff_uses_prior_observations(tmp_path, monkeypatch):
     class Observed(Initializer):
         name = "observed"
 
-        def _generate(self, codec, n):
+        def _generate(self, request):
             return []
 
-        def _default_n_points(self, codec, max_trials):
+        def _default_n_points(self, request):
             return 0
 
         def observations(self, space, objective):
@@ -275,7 +275,7 @@ def test_observations_refused_by_non_bayesian_oracles(tmp_path, oracle_cls):
     class Observed(Initializer):
         name = "observed"
 
-        def _generate(self, codec, n):
+        def _generate(self, request):
             return []
 
         def observations(self, space, objective):

@@ -26,11 +26,13 @@ from ktseed.initializers.halton import HaltonInitializer
 from ktseed.initializers.lhs import LatinHypercubeInitializer
 from ktseed.initializers.prior_run import PriorRunInitializer
 from ktseed.initializers.random import RandomInitializer
+from ktseed.initializers.request import DesignRequest
 from ktseed.initializers.sobol import SobolInitializer
 
 __all__ = [
     "CSVInitializer",
     "ChainInitializer",
+    "DesignRequest",
     "FixedInitializer",
     "HaltonInitializer",
     "Initializer",

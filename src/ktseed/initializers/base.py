@@ -21,11 +21,14 @@ Subclassing:
         class JitteredGridInitializer(UnitCubeInitializer):
             name = "jittered_grid"
 
-            def _sample_unit_cube(self, n, d, rng):
-                ...  # return an (n, d) array in [0, 1)
+            def _sample_unit_cube(self, request):
+                rng = request.rng()
+                ...  # an (request.n, request.dimension) array in [0, 1)
 
-    A data-driven design overrides :meth:`Initializer._generate` instead and
-    returns value dicts (partial dicts are completed from each
+    A data-driven design overrides :meth:`Initializer._generate` instead,
+    reads what it needs from the :class:`~ktseed.DesignRequest` (the codec,
+    ``n``, the objective's direction, the trial budget) and returns value
+    dicts (partial dicts are completed from each
     hyperparameter's default). Override ``get_config`` to add constructor
     arguments, calling ``super().get_config()`` first, so that
     ``from_config(get_config())`` rebuilds an equal initializer.
@@ -34,6 +37,7 @@ Subclassing:
 from __future__ import annotations
 
 import abc
+import inspect
 import math
 import warnings
 from collections.abc import Mapping
@@ -43,9 +47,13 @@ from typing import ClassVar
 
 import numpy as np
 
+from ktseed import checks
 from ktseed.errors import InitializerConfigError
 from ktseed.errors import InvalidValueError
 from ktseed.errors import KtseedWarning
+from ktseed.initializers.request import DesignRequest
+from ktseed.points import distinct
+from ktseed.points import point_key
 from ktseed.space import SpaceCodec
 
 if TYPE_CHECKING:
@@ -83,55 +91,46 @@ def default_n_points(dimension: int, max_trials: int | None = None) -> int:
     return n
 
 
-def _check_n_points(value: object, owner: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        msg = (
-            f"{owner}: `n_points` must be a positive integer or None "
-            f"(got {value!r} of type {type(value).__name__})."
-        )
-        raise InitializerConfigError(msg)
-    if value < 1:
-        msg = f"{owner}: `n_points` must be a positive integer (got {value})."
-        raise InitializerConfigError(msg)
-    return int(value)
-
-
-def _check_seed(value: object, owner: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        msg = (
-            f"{owner}: `seed` must be a non-negative integer or None "
-            f"(got {value!r} of type {type(value).__name__})."
-        )
-        raise InitializerConfigError(msg)
-    if value < 0:
-        msg = f"{owner}: `seed` must be a non-negative integer (got {value})."
-        raise InitializerConfigError(msg)
-    return int(value)
-
-
 def check_flag(value: object, name: str, owner: str) -> bool:
     """Returns ``value`` if it is a bool; raises a config error otherwise.
 
-    Args:
-        value: The argument as given.
-        name: The argument's name, for the message.
-        owner: Who takes it (``"initializer 'sobol'"``), for the message.
+    Kept for plugins written against ktseed 0.1; new code calls
+    :func:`ktseed.checks.flag`.
     """
-    if not isinstance(value, bool):
-        msg = f"{owner}: `{name}` must be True or False (got {value!r})."
-        raise InitializerConfigError(msg)
-    return value
+    return checks.flag(value, name, owner=owner)
+
+
+def _legacy_hook(method: Any, legacy_arity: int) -> bool:
+    """Whether ``method`` has ktseed 0.1's signature (``legacy_arity`` args)."""
+    try:
+        parameters = inspect.signature(method).parameters.values()
+    except (TypeError, ValueError):  # pragma: no cover - builtins
+        return False
+    positional = [
+        p
+        for p in parameters
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    return len(positional) == legacy_arity
+
+
+def _warn_legacy(owner: str, hook: str, old: str) -> None:
+    warnings.warn(
+        f"{owner}: `{hook}{old}` is ktseed 0.1's hook signature; since "
+        f"ktseed 0.2 the hook is `{hook}(self, request)` and receives a "
+        "ktseed.DesignRequest (codec, n, seed, direction, max_trials). The "
+        "old signature still works and will be removed in ktseed 1.0.",
+        DeprecationWarning,
+        stacklevel=4,
+    )
 
 
 class Initializer(abc.ABC):
     """An initial design for a KerasTuner search.
 
     Call :meth:`generate` with a search space to get the design. Subclasses
-    implement the single hook :meth:`_generate`.
+    implement the single hook :meth:`_generate`, which receives a
+    :class:`~ktseed.DesignRequest`.
 
     Args:
         n_points: How many points the design holds. ``None`` lets the
@@ -146,7 +145,7 @@ class Initializer(abc.ABC):
     name: ClassVar[str] = ""
 
     def __init__(self, *, n_points: int | None = None) -> None:
-        self.n_points = _check_n_points(n_points, self._label())
+        self.n_points = checks.size(n_points, owner=self._label())
 
     # ------------------------------------------------------------ template
     def generate(
@@ -154,6 +153,9 @@ class Initializer(abc.ABC):
         space: keras_tuner.HyperParameters | SpaceCodec,
         *,
         max_trials: int | None = None,
+        seed: int | None = None,
+        objective: Any = None,
+        direction: str | None = None,
     ) -> list[Values]:
         """Produces the initial design for ``space``.
 
@@ -162,6 +164,11 @@ class Initializer(abc.ABC):
             max_trials: The oracle's trial budget, used to size a default
                 design. It never truncates an explicit ``n_points``; the
                 seeded oracles refuse a design larger than their budget.
+            seed: The search's seed, used when the initializer has no
+                ``seed`` of its own (the seeded oracles pass theirs).
+            objective: The search's ``keras_tuner.Objective``, if any.
+            direction: ``"min"`` or ``"max"``; defaults to the direction
+                of ``objective``.
 
         Returns:
             At most ``n_points`` complete, valid, canonical value dicts,
@@ -171,12 +178,57 @@ class Initializer(abc.ABC):
             InvalidValueError: If the hook produced a value that does not
                 fit the space; the message names the point.
         """
+        request = self.request(
+            space,
+            max_trials=max_trials,
+            seed=seed,
+            objective=objective,
+            direction=direction,
+        )
+        return self.generate_for(request)
+
+    def request(
+        self,
+        space: keras_tuner.HyperParameters | SpaceCodec,
+        *,
+        max_trials: int | None = None,
+        seed: int | None = None,
+        objective: Any = None,
+        direction: str | None = None,
+    ) -> DesignRequest:
+        """The :class:`~ktseed.DesignRequest` :meth:`generate` works from.
+
+        Same arguments as :meth:`generate`; the request's ``n`` is this
+        initializer's design size for the space.
+        """
         codec = space if isinstance(space, SpaceCodec) else SpaceCodec(space)
-        n = self.resolve_n_points(codec, max_trials=max_trials)
-        raw = self._generate(codec, n)
+        own_seed = getattr(self, "seed", None)
+        if direction is None:
+            direction = getattr(objective, "direction", None)
+        if direction not in ("min", "max"):
+            direction = None
+        request = DesignRequest(
+            codec=codec,
+            n=default_n_points(codec.dimension, max_trials),
+            seed=own_seed if own_seed is not None else seed,
+            direction=direction,
+            objective=objective,
+            max_trials=max_trials,
+        )
+        if self.n_points is not None:
+            return request.replace(n=self.n_points)
+        return request.replace(n=self._call_default_n_points(request))
+
+    def generate_for(self, request: DesignRequest) -> list[Values]:
+        """Produces the design a :class:`~ktseed.DesignRequest` asks for.
+
+        The template method: calls the hook, then canonicalises, validates
+        and de-duplicates its points, and cuts the design to
+        ``request.n``.
+        """
+        codec = request.codec
+        raw = self._call_generate(request)
         points: list[Values] = []
-        seen: set[tuple[tuple[str, str], ...]] = set()
-        duplicates = 0
         for index, values in enumerate(raw, start=1):
             if not isinstance(values, Mapping):
                 msg = (
@@ -192,21 +244,18 @@ class Initializer(abc.ABC):
                 where=f"{self._label()} point {index}",
             )
             codec.validate(canonical)
-            key = codec.point_key(canonical)
-            if key in seen:
-                duplicates += 1
-                continue
-            seen.add(key)
             points.append(canonical)
-        if duplicates:
+        unique = distinct(points, point_key)
+        if unique.repeats:
+            duplicates = len(unique.repeats)
             warnings.warn(
                 f"{self._label()}: dropped {duplicates} duplicate point(s); "
-                f"the design has {len(points)} distinct point(s) of "
-                f"{duplicates + len(points)} produced.",
+                f"the design has {len(unique.kept)} distinct point(s) of "
+                f"{len(points)} produced.",
                 KtseedWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
-        return points[:n]
+        return unique.kept[: request.n]
 
     def size_hint(self) -> int | None:
         """The design size if it is known without the space, else None.
@@ -220,27 +269,45 @@ class Initializer(abc.ABC):
         self, codec: SpaceCodec, *, max_trials: int | None = None
     ) -> int:
         """The design size for ``codec``: ``n_points`` or the default."""
-        if self.n_points is not None:
-            return self.n_points
-        return self._default_n_points(codec, max_trials)
+        return self.request(codec, max_trials=max_trials).n
 
-    def _default_n_points(
-        self, codec: SpaceCodec, max_trials: int | None
-    ) -> int:
-        """Design size when ``n_points`` is None; subclasses may refine it."""
-        return default_n_points(codec.dimension, max_trials)
+    def _default_n_points(self, request: DesignRequest) -> int:
+        """Design size when ``n_points`` is None; subclasses may refine it.
+
+        ``request.n`` holds ktseed's generic default
+        (:func:`default_n_points`).
+        """
+        return request.n
 
     #: How a point's value for an inactive hyperparameter is treated.
     _on_inactive: ClassVar[OnInactive] = "raise"
 
     @abc.abstractmethod
-    def _generate(self, codec: SpaceCodec, n: int) -> list[Mapping[str, Any]]:
-        """Returns up to ``n`` design points for the space of ``codec``.
+    def _generate(self, request: DesignRequest) -> list[Mapping[str, Any]]:
+        """Returns up to ``request.n`` design points for ``request.codec``.
 
         Points may be partial (missing hyperparameters take their default)
         and need not be canonical yet: :meth:`generate` does both, and
         removes duplicates.
         """
+
+    # ktseed 0.1 hooks took (codec, n) and (codec, max_trials); plugins
+    # written for it keep working, with a DeprecationWarning.
+    def _call_generate(self, request: DesignRequest) -> list[Any]:
+        hook: Any = self._generate
+        if _legacy_hook(hook, 2):
+            _warn_legacy(self._label(), "_generate", "(self, codec, n)")
+            return list(hook(request.codec, request.n))
+        return list(hook(request))
+
+    def _call_default_n_points(self, request: DesignRequest) -> int:
+        hook: Any = self._default_n_points
+        if _legacy_hook(hook, 2):
+            _warn_legacy(
+                self._label(), "_default_n_points", "(self, codec, max_trials)"
+            )
+            return int(hook(request.codec, request.max_trials))
+        return int(hook(request))
 
     def observations(
         self,
@@ -275,8 +342,30 @@ class Initializer(abc.ABC):
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Initializer:
-        """Rebuilds an initializer from :meth:`get_config` output."""
+        """Rebuilds an initializer from :meth:`get_config` output.
+
+        Raises:
+            InitializerConfigError: For a key the constructor does not take
+                (with the nearest accepted key as a suggestion) or a
+                missing required one.
+        """
         kwargs = {k: v for k, v in config.items() if k != "name"}
+        accepted = _constructor_keys(cls)
+        unknown = [
+            k for k in kwargs if accepted is not None and k not in accepted
+        ]
+        if unknown and accepted is not None:
+            hints = " ".join(
+                checks.suggestion(k, accepted).strip() for k in unknown
+            ).strip()
+            listed = ", ".join(map(repr, unknown))
+            msg = (
+                f"{cls.__name__}.from_config: the config does not match the "
+                f"constructor (unknown option(s) {listed}; the options are "
+                f"{', '.join(accepted)}); got keys {sorted(config)}."
+                f"{' ' + hints if hints else ''}"
+            )
+            raise InitializerConfigError(msg)
         try:
             return cls(**kwargs)
         except TypeError as error:
@@ -286,41 +375,30 @@ class Initializer(abc.ABC):
             )
             raise InitializerConfigError(msg) from error
 
+    def resolved(self, request: DesignRequest) -> Initializer:
+        """This initializer with what ``request`` decided written into it.
+
+        The seeded oracles record the resolved initializer (in
+        ``oracle.json``, and as ``oracle.initializer``), so its config alone
+        rebuilds the design that ran: a missing ``seed`` becomes the
+        request's seed. Subclasses whose design depends on more of the
+        request (``csv`` ranks by the objective's direction) extend it.
+        Returns ``self`` when nothing changes.
+        """
+        return self.with_default_seed(request.seed)
+
     def with_default_seed(self, seed: int | None) -> Initializer:
         """A copy whose seed is ``seed`` if this initializer has none.
 
         Deterministic initializers (no ``seed`` in their config) and
         initializers that already have a seed are returned unchanged. The
-        seeded oracles call this with their own seed, so one ``seed=`` makes
-        a whole search reproducible.
+        seeded oracles record their initializer this way, so the design
+        they ran can be rebuilt from the recorded config alone.
         """
         config = self.get_config()
         if "seed" not in config or config["seed"] is not None or seed is None:
             return self
         config["seed"] = int(seed)
-        return type(self).from_config(config)
-
-    #: Whether ``direction=None`` means "the search objective's direction"
-    #: (``csv``'s score column). Data sources that infer a direction from
-    #: their own data (``prior_run``) leave it False.
-    direction_from_objective: ClassVar[bool] = False
-
-    def with_default_direction(self, direction: str | None) -> Initializer:
-        """A copy whose ``direction`` is the objective's, if it has none.
-
-        Only initializers with :attr:`direction_from_objective` set and a
-        ``direction`` of ``None`` in their config change; the seeded
-        oracles call this with their objective's direction, so a score
-        column is ranked the way the search ranks trials.
-        """
-        config = self.get_config()
-        if (
-            not self.direction_from_objective
-            or config.get("direction", "") is not None
-            or direction not in ("min", "max")
-        ):
-            return self
-        config["direction"] = direction
         return type(self).from_config(config)
 
     # --------------------------------------------------------------- misc
@@ -344,11 +422,27 @@ class Initializer(abc.ABC):
         return hash((type(self), repr(self)))
 
 
+def _constructor_keys(cls: type) -> list[str] | None:
+    """Keyword names ``cls(...)`` accepts; ``None`` if it takes ``**kwargs``."""
+    try:
+        parameters = inspect.signature(cls).parameters.values()
+    except (TypeError, ValueError):  # pragma: no cover - builtins
+        return None
+    if any(p.kind is p.VAR_KEYWORD for p in parameters):
+        return None
+    return [
+        p.name
+        for p in parameters
+        if p.kind not in (p.VAR_POSITIONAL, p.POSITIONAL_ONLY)
+    ]
+
+
 class UnitCubeInitializer(Initializer):
     """Base of every design drawn in the unit cube ``[0, 1)^d``.
 
     Subclasses implement :meth:`_sample_unit_cube`; decoding to values, the
-    seed, conditional hyperparameters and de-duplication are handled here.
+    seed, the zero-dimension case, conditional hyperparameters and
+    de-duplication are handled here.
 
     Args:
         n_points: Number of points; ``None`` uses :func:`default_n_points`.
@@ -363,7 +457,7 @@ class UnitCubeInitializer(Initializer):
         self, *, n_points: int | None = None, seed: int | None = None
     ) -> None:
         super().__init__(n_points=n_points)
-        self.seed = _check_seed(seed, self._label())
+        self.seed = checks.seed(seed, owner=self._label())
 
     def get_config(self) -> dict[str, Any]:
         """See :meth:`Initializer.get_config`; adds ``seed``."""
@@ -374,12 +468,18 @@ class UnitCubeInitializer(Initializer):
     def sample_unit_cube(self, n: int, d: int) -> NDArray[np.float64]:
         """The raw design: ``n`` points in ``[0, 1)^d`` from this seed.
 
-        Benchmarks use it to measure design quality before decoding.
+        Benchmarks use it to measure design quality before decoding; the
+        space is ``d`` continuous hyperparameters on ``[0, 1]``.
         """
+        codec = SpaceCodec.unit_cube(d)
+        return self.sample(DesignRequest(codec=codec, n=n, seed=self.seed))
+
+    def sample(self, request: DesignRequest) -> NDArray[np.float64]:
+        """The checked unit-cube design for ``request`` (before decoding)."""
+        n, d = request.n, request.dimension
         if d == 0:
             return np.zeros((n, 0))
-        rng = np.random.default_rng(self.seed)
-        u = np.asarray(self._sample_unit_cube(n, d, rng), dtype=float)
+        u = np.asarray(self._call_sample_unit_cube(request), dtype=float)
         if u.shape != (n, d):
             msg = (
                 f"{self._label()}: `_sample_unit_cube` must return shape "
@@ -394,20 +494,29 @@ class UnitCubeInitializer(Initializer):
             raise InitializerConfigError(msg)
         return u
 
-    def _generate(self, codec: SpaceCodec, n: int) -> list[Mapping[str, Any]]:
-        return list(codec.decode(self.sample_unit_cube(n, codec.dimension)))
+    def _generate(self, request: DesignRequest) -> list[Mapping[str, Any]]:
+        return list(request.codec.decode(self.sample(request)))
+
+    def _call_sample_unit_cube(self, request: DesignRequest) -> Any:
+        hook: Any = self._sample_unit_cube
+        if _legacy_hook(hook, 3):
+            _warn_legacy(
+                self._label(), "_sample_unit_cube", "(self, n, d, rng)"
+            )
+            return hook(request.n, request.dimension, request.rng())
+        return hook(request)
 
     @abc.abstractmethod
-    def _sample_unit_cube(
-        self, n: int, d: int, rng: np.random.Generator
-    ) -> NDArray[np.float64]:
-        """Returns an ``(n, d)`` array of points in ``[0, 1)``.
+    def _sample_unit_cube(self, request: DesignRequest) -> NDArray[np.float64]:
+        """Returns a ``(request.n, request.dimension)`` array in ``[0, 1)``.
 
         Args:
-            n: Number of points.
-            d: Number of dimensions (at least 1).
-            rng: A NumPy generator seeded from the initializer's seed; use
-                it for every random choice so the design is reproducible.
+            request: What is asked for. Draw every random choice from one
+                ``request.rng()`` (seeded from ``request.seed``) so the
+                design is reproducible; ``request.codec`` is there for
+                space-aware designs (it decodes cube points to the
+                configurations KerasTuner would run). ``request.dimension``
+                is at least 1.
         """
 
 

@@ -14,7 +14,6 @@ a member of another chain.
 
 from __future__ import annotations
 
-import contextvars
 import warnings
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -24,29 +23,26 @@ from typing import ClassVar
 
 import numpy as np
 
+from ktseed import checks
 from ktseed.errors import InitializerConfigError
 from ktseed.errors import KtseedWarning
 from ktseed.initializers.base import Initializer
-from ktseed.initializers.base import _check_seed
-from ktseed.space import SpaceCodec
+from ktseed.points import PointKey
+from ktseed.points import distinct
+from ktseed.points import point_key
 
 if TYPE_CHECKING:
     import keras_tuner
 
+    from ktseed.initializers.request import DesignRequest
     from ktseed.registry import InitializerSpec
     from ktseed.space import OnInactive
+    from ktseed.space import SpaceCodec
     from ktseed.space import Values
 
 #: How many times an open member is asked for more points when some of its
 #: points repeat earlier members' points (each time twice as many).
 MAX_TOP_UPS = 4
-
-# The trial budget of the `generate` call in progress: `_generate` needs it
-# to size open members by their own defaults, and the template method does
-# not pass it down.
-_MAX_TRIALS: contextvars.ContextVar[int | None] = contextvars.ContextVar(
-    "ktseed_chain_max_trials", default=None
-)
 
 
 def member_seed(seed: int, index: int) -> int:
@@ -159,7 +155,7 @@ class ChainInitializer(Initializer):
 
         super().__init__(n_points=n_points)
         label = self._label()
-        self.seed = _check_seed(seed, label)
+        self.seed = checks.seed(seed, owner=label)
         if isinstance(members, (str, bytes, Mapping, Initializer)) or (
             not isinstance(members, Sequence)
         ):
@@ -208,27 +204,40 @@ class ChainInitializer(Initializer):
             "members": [m.get_config() for m in self.members],
         }
 
-    def with_default_direction(self, direction: str | None) -> Initializer:
-        """A copy whose members' missing directions are ``direction``."""
-        members = [m.with_default_direction(direction) for m in self.members]
-        if all(a is b for a, b in zip(members, self.members, strict=True)):
-            return self
-        config = self.get_config()
+    def resolved(self, request: DesignRequest) -> Initializer:
+        """See :meth:`Initializer.resolved`; resolves the seed and members.
+
+        The members keep their own configs except for what the request
+        fills in (a ranking direction); their seeds stay derived from the
+        chain's, so the resolved chain rebuilds the same design.
+        """
+        chain = self.with_default_seed(request.seed)
+        assert isinstance(chain, ChainInitializer)
+        members = [
+            m.resolved(request.replace(seed=None)) for m in chain.members
+        ]
+        if all(a is b for a, b in zip(members, chain.members, strict=True)):
+            return chain
+        config = chain.get_config()
         config["members"] = [m.get_config() for m in members]
         return type(self).from_config(config)
 
-    def seeded_members(self) -> list[Initializer]:
+    def seeded_members(self, seed: int | None = None) -> list[Initializer]:
         """The members as the chain runs them: seeds derived where missing.
+
+        Args:
+            seed: The search's seed, used when the chain has none.
 
         Returns:
             A new list; a member without a seed is replaced by a copy whose
-            seed is :func:`member_seed` of the chain's seed (when the chain
-            has one).
+            seed is :func:`member_seed` of the chain's seed (when the chain,
+            or the search, has one).
         """
-        if self.seed is None:
+        chain_seed = self.seed if self.seed is not None else seed
+        if chain_seed is None:
             return list(self.members)
         return [
-            m.with_default_seed(member_seed(self.seed, i))
+            m.with_default_seed(member_seed(chain_seed, i))
             for i, m in enumerate(self.members)
         ]
 
@@ -242,55 +251,41 @@ class ChainInitializer(Initializer):
             return None
         return sum(h for h in hints if h is not None)
 
-    def _default_n_points(
-        self, codec: SpaceCodec, max_trials: int | None
-    ) -> int:
+    def _default_n_points(self, request: DesignRequest) -> int:
         return sum(
-            m.resolve_n_points(codec, max_trials=max_trials)
-            for m in self.seeded_members()
+            m.request(request.codec, max_trials=request.max_trials).n
+            for m in self.seeded_members(request.seed)
         )
 
-    def generate(
-        self,
-        space: keras_tuner.HyperParameters | SpaceCodec,
-        *,
-        max_trials: int | None = None,
-    ) -> list[Values]:
-        """See :meth:`Initializer.generate`."""
-        token = _MAX_TRIALS.set(max_trials)
-        try:
-            return super().generate(space, max_trials=max_trials)
-        finally:
-            _MAX_TRIALS.reset(token)
-
-    def _generate(self, codec: SpaceCodec, n: int) -> list[Mapping[str, Any]]:
-        max_trials = _MAX_TRIALS.get()
+    def _generate(self, request: DesignRequest) -> list[Mapping[str, Any]]:
+        n = request.n
         points: list[Values] = []
-        seen: set[tuple[tuple[str, str], ...]] = set()
+        seen: set[PointKey] = set()
         dropped: list[str] = []
-        for index, member in enumerate(self.seeded_members()):
+        for index, member in enumerate(self.seeded_members(request.seed)):
             remaining = n - len(points)
             if remaining <= 0:
                 break
             hint = member.size_hint()
             if self.n_points is None:
-                size = member.resolve_n_points(codec, max_trials=max_trials)
+                size = member.request(
+                    request.codec, max_trials=request.max_trials
+                ).n
                 want = min(size, remaining)
             else:
                 want = remaining if hint is None else min(hint, remaining)
             if want <= 0:
                 continue
             fresh, repeats = self._take(
-                member, codec, want, seen, max_trials, grow=hint is None
+                member, request, want, seen, grow=hint is None
             )
             if repeats:
                 dropped.append(
                     f"member {index} ('{member.name}'): {repeats} point(s) "
                     "repeating earlier members"
                 )
-            for point in fresh:
-                seen.add(SpaceCodec.point_key(point))
-                points.append(point)
+            seen.update(point_key(point) for point in fresh)
+            points.extend(fresh)
         if len(points) < n and dropped:
             warnings.warn(
                 f"{self._label()}: the design has {len(points)} of {n} "
@@ -303,10 +298,9 @@ class ChainInitializer(Initializer):
     @staticmethod
     def _take(
         member: Initializer,
-        codec: SpaceCodec,
+        request: DesignRequest,
         want: int,
-        seen: set[tuple[tuple[str, str], ...]],
-        max_trials: int | None,
+        seen: set[PointKey],
         *,
         grow: bool,
     ) -> tuple[list[Values], int]:
@@ -324,15 +318,20 @@ class ChainInitializer(Initializer):
         """
         best: list[Values] = []
         best_repeats = 0
-        request = want
+        asked = want
         produced_before = -1
         for attempt in range(MAX_TOP_UPS + 1):
-            sized = _with_n_points(member, request)
+            sized = _with_n_points(member, asked)
             with warnings.catch_warnings():
                 if attempt:
                     warnings.simplefilter("ignore", KtseedWarning)
-                produced = sized.generate(codec, max_trials=max_trials)
-            fresh = [p for p in produced if SpaceCodec.point_key(p) not in seen]
+                produced = sized.generate(
+                    request.codec,
+                    max_trials=request.max_trials,
+                    objective=request.objective,
+                    direction=request.direction,
+                )
+            fresh = distinct(produced, point_key, seen=seen).kept
             if len(fresh) > len(best) or not attempt:
                 best, best_repeats = fresh, len(produced) - len(fresh)
             if len(best) >= want or not grow:
@@ -340,7 +339,7 @@ class ChainInitializer(Initializer):
             if len(produced) <= produced_before:
                 break  # the member has no more points to give
             produced_before = len(produced)
-            request *= 2
+            asked *= 2
         return best[:want], best_repeats
 
     # -------------------------------------------------------- observations

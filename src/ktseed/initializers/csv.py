@@ -26,6 +26,7 @@ from ktseed.space import describe_hp
 from ktseed.space import hp_kind
 
 if TYPE_CHECKING:
+    from ktseed.initializers.request import DesignRequest
     from ktseed.space import OnInactive
     from ktseed.space import SpaceCodec
     from ktseed.space import Values
@@ -286,7 +287,6 @@ class CSVInitializer(Initializer):
 
     name: ClassVar[str] = "csv"
     _on_inactive: ClassVar[OnInactive] = "drop"
-    direction_from_objective: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -413,17 +413,22 @@ class CSVInitializer(Initializer):
         """
         return super().from_config({"check_exists": False, **config})
 
-    def with_default_direction(self, direction: str | None) -> Initializer:
-        """See :meth:`Initializer.with_default_direction`.
+    def resolved(self, request: DesignRequest) -> Initializer:
+        """See :meth:`Initializer.resolved`; adds the ranking direction.
 
         Only an initializer with ``top_k`` ranks its rows, so only such an
-        initializer takes the objective's direction; the others are
-        returned unchanged (their config, stored by the seeded oracles,
-        does not depend on the objective).
+        initializer records the objective's direction; the others do not
+        depend on the objective.
         """
-        if self.top_k is None:
+        if (
+            self.top_k is None
+            or self.direction is not None
+            or request.direction is None
+        ):
             return self
-        return super().with_default_direction(direction)
+        return type(self).from_config(
+            {**self.get_config(), "direction": request.direction}
+        )
 
     # -------------------------------------------------------------- design
     def size_hint(self) -> int | None:
@@ -436,17 +441,18 @@ class CSVInitializer(Initializer):
         caps = [c for c in (self.n_points, self.top_k, self.limit) if c]
         return min(caps) if caps else None
 
-    def _default_n_points(
-        self, codec: SpaceCodec, max_trials: int | None
-    ) -> int:
+    def _default_n_points(self, request: DesignRequest) -> int:
         if self.top_k is not None:
             return self.top_k
         table = self._read()
+        codec = request.codec
         selection = self._select(table, self._status_index(table, codec))
         return len(selection.records)
 
-    def _generate(self, codec: SpaceCodec, n: int) -> list[Mapping[str, Any]]:
-        if self.top_k is not None and self.direction is None:
+    def _generate(self, request: DesignRequest) -> list[Mapping[str, Any]]:
+        codec, n = request.codec, request.n
+        direction = self.direction or request.direction
+        if self.top_k is not None and direction is None:
             msg = (
                 f"{self._label()}: `top_k` keeps the best rows by "
                 f"'{self.score_column}', but `direction` is None and no "
@@ -475,7 +481,7 @@ class CSVInitializer(Initializer):
         if skipped:
             self._report_skipped(skipped, len(records), len(rows))
         if self.top_k is not None:
-            sign = -1.0 if self.direction == "max" else 1.0
+            sign = -1.0 if direction == "max" else 1.0
             rows.sort(
                 key=lambda r: (
                     r.score is None,

@@ -15,7 +15,7 @@ from ktseed.errors import InitializerConfigError
 from ktseed.initializers.base import Initializer
 
 if TYPE_CHECKING:
-    from ktseed.space import SpaceCodec
+    from ktseed.initializers.request import DesignRequest
 
 _SCALARS = (bool, int, float, str)
 
@@ -116,10 +116,8 @@ class FixedInitializer(Initializer):
         """The number of points (before duplicates are dropped)."""
         return self.n_points if self.n_points is not None else len(self.points)
 
-    def _default_n_points(
-        self, codec: SpaceCodec, max_trials: int | None
-    ) -> int:
+    def _default_n_points(self, request: DesignRequest) -> int:
         return len(self.points)
 
-    def _generate(self, codec: SpaceCodec, n: int) -> list[Mapping[str, Any]]:
-        return [dict(p) for p in self.points[:n]]
+    def _generate(self, request: DesignRequest) -> list[Mapping[str, Any]]:
+        return [dict(p) for p in self.points[: request.n]]

@@ -6,17 +6,17 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
 
+from ktseed import checks
 from ktseed.errors import InitializerConfigError
 from ktseed.initializers._qmc import make_engine
 from ktseed.initializers.base import UnitCubeInitializer
-from ktseed.initializers.base import check_flag
 from ktseed.initializers.base import is_prime
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    from ktseed.space import SpaceCodec
+    from ktseed.initializers.request import DesignRequest
 
 OPTIMIZATIONS = (None, "random-cd", "lloyd")
 
@@ -62,19 +62,16 @@ class LatinHypercubeInitializer(UnitCubeInitializer):
         optimization: str | None = None,
     ) -> None:
         super().__init__(n_points=n_points, seed=seed)
-        if strength not in (1, 2) or isinstance(strength, bool):
-            msg = (
-                f"{self._label()}: `strength` must be 1 or 2 "
-                f"(got {strength!r})."
-            )
-            raise InitializerConfigError(msg)
-        if optimization not in OPTIMIZATIONS:
-            msg = (
-                f"{self._label()}: `optimization` must be one of "
-                f"{list(OPTIMIZATIONS)!r} (got {optimization!r})."
-            )
-            raise InitializerConfigError(msg)
-        self.scramble = check_flag(scramble, "scramble", self._label())
+        label = self._label()
+        checks.choice(strength, "strength", (1, 2), owner=label)
+        checks.choice(
+            optimization,
+            "optimization",
+            OPTIMIZATIONS,
+            owner=label,
+            expected=f"one of {list(OPTIMIZATIONS)!r}",
+        )
+        self.scramble = checks.flag(scramble, "scramble", owner=label)
         self.strength = int(strength)
         self.optimization = optimization
 
@@ -87,17 +84,13 @@ class LatinHypercubeInitializer(UnitCubeInitializer):
             "optimization": self.optimization,
         }
 
-    def _default_n_points(
-        self, codec: SpaceCodec, max_trials: int | None
-    ) -> int:
-        n = super()._default_n_points(codec, max_trials)
+    def _default_n_points(self, request: DesignRequest) -> int:
         if self.strength == 2:
-            return _strength2_size(n, codec.dimension)
-        return n
+            return _strength2_size(request.n, request.dimension)
+        return request.n
 
-    def _sample_unit_cube(
-        self, n: int, d: int, rng: np.random.Generator
-    ) -> NDArray[np.float64]:
+    def _sample_unit_cube(self, request: DesignRequest) -> NDArray[np.float64]:
+        n, d = request.n, request.dimension
         if self.strength == 2:
             p = round(n**0.5)
             if p * p != n or not is_prime(p) or d > p + 1:
@@ -111,7 +104,7 @@ class LatinHypercubeInitializer(UnitCubeInitializer):
         engine = make_engine(
             "LatinHypercube",
             d,
-            rng,
+            request.rng(),
             scramble=self.scramble,
             strength=self.strength,
             optimization=self.optimization,

@@ -17,7 +17,6 @@ from ktseed.errors import InvalidValueError
 from ktseed.errors import KtseedWarning
 from ktseed.initializers.base import Initializer
 from ktseed.initializers.base import check_flag
-from ktseed.initializers.base import default_n_points
 from ktseed.prior_runs import check_project
 from ktseed.prior_runs import load_prior_run
 from ktseed.prior_runs import trial_sort_key
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
 
     import keras_tuner
 
+    from ktseed.initializers.request import DesignRequest
     from ktseed.prior_runs import PriorRun
     from ktseed.prior_runs import PriorTrial
     from ktseed.space import OnInactive
@@ -355,16 +355,15 @@ class PriorRunInitializer(Initializer):
         caps = [c for c in (self.n_points, self.top_k) if c]
         return min(caps) if caps else None
 
-    def _default_n_points(
-        self, codec: SpaceCodec, max_trials: int | None
-    ) -> int:
+    def _default_n_points(self, request: DesignRequest) -> int:
         if self.mode == "observe":
             return 0
         if self.top_k is not None:
             return self.top_k
-        return default_n_points(codec.dimension, max_trials)
+        return request.n
 
-    def _generate(self, codec: SpaceCodec, n: int) -> list[Mapping[str, Any]]:
+    def _generate(self, request: DesignRequest) -> list[Mapping[str, Any]]:
+        codec, n = request.codec, request.n
         if self.mode == "observe":
             return []
         k = n if self.top_k is None else min(n, self.top_k)

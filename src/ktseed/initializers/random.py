@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
+    from ktseed.initializers.request import DesignRequest
+
 
 class RandomInitializer(UnitCubeInitializer):
     """Uniform random points, mapped like KerasTuner's ``random_sample``.
@@ -27,7 +29,5 @@ class RandomInitializer(UnitCubeInitializer):
 
     name: ClassVar[str] = "random"
 
-    def _sample_unit_cube(
-        self, n: int, d: int, rng: np.random.Generator
-    ) -> NDArray[np.float64]:
-        return rng.random((n, d))
+    def _sample_unit_cube(self, request: DesignRequest) -> NDArray[np.float64]:
+        return request.rng().random((request.n, request.dimension))

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import warnings
 from typing import TYPE_CHECKING
-from typing import Any
 from typing import ClassVar
 
 from ktseed.errors import InitializerConfigError
 from ktseed.errors import KtseedWarning
-from ktseed.initializers._qmc import make_engine
-from ktseed.initializers.base import UnitCubeInitializer
-from ktseed.initializers.base import check_flag
+from ktseed.initializers._qmc import ScrambledSequenceInitializer
 from ktseed.initializers.base import is_power_of_two
 from ktseed.initializers.base import largest_power_of_two_at_most
 
@@ -19,13 +16,13 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    from ktseed.space import SpaceCodec
+    from ktseed.initializers.request import DesignRequest
 
 #: SciPy's limit on Sobol' dimensions.
 MAX_SOBOL_DIMENSION = 21201
 
 
-class SobolInitializer(UnitCubeInitializer):
+class SobolInitializer(ScrambledSequenceInitializer):
     """The first ``n`` points of a scrambled Sobol' sequence.
 
     Sobol' points are balanced only when ``n`` is a power of two; another
@@ -42,30 +39,13 @@ class SobolInitializer(UnitCubeInitializer):
     """
 
     name: ClassVar[str] = "sobol"
+    engine_name: ClassVar[str] = "Sobol"
 
-    def __init__(
-        self,
-        *,
-        n_points: int | None = None,
-        seed: int | None = None,
-        scramble: bool = True,
-    ) -> None:
-        super().__init__(n_points=n_points, seed=seed)
-        self.scramble = check_flag(scramble, "scramble", self._label())
+    def _default_n_points(self, request: DesignRequest) -> int:
+        return largest_power_of_two_at_most(request.n)
 
-    def get_config(self) -> dict[str, Any]:
-        """See :meth:`Initializer.get_config`; adds ``scramble``."""
-        return {**super().get_config(), "scramble": self.scramble}
-
-    def _default_n_points(
-        self, codec: SpaceCodec, max_trials: int | None
-    ) -> int:
-        n = super()._default_n_points(codec, max_trials)
-        return largest_power_of_two_at_most(n)
-
-    def _sample_unit_cube(
-        self, n: int, d: int, rng: np.random.Generator
-    ) -> NDArray[np.float64]:
+    def _sample_unit_cube(self, request: DesignRequest) -> NDArray[np.float64]:
+        n, d = request.n, request.dimension
         if d > MAX_SOBOL_DIMENSION:
             msg = (
                 f"{self._label()}: Sobol' supports at most "
@@ -82,11 +62,9 @@ class SobolInitializer(UnitCubeInitializer):
                 KtseedWarning,
                 stacklevel=4,
             )
-        engine = make_engine("Sobol", d, rng, scramble=self.scramble)
         with warnings.catch_warnings():
             # SciPy's own power-of-two warning; ours above names the fix.
             warnings.filterwarnings(
                 "ignore", message=".*balance properties of Sobol.*"
             )
-            sample: NDArray[np.float64] = engine.random(n)
-        return sample
+            return self._draw(request)

@@ -146,7 +146,10 @@ class SeededOracleMixin:
             return [dict(p) for p in self._ktseed_design]
         codec = self._ktseed_codec_for_design()
         return self._ktseed_effective_initializer().generate(
-            codec, max_trials=self.max_trials
+            codec,
+            max_trials=self.max_trials,
+            seed=self.seed,
+            objective=self.objective,
         )
 
     @property
@@ -201,10 +204,17 @@ class SeededOracleMixin:
     def _ktseed_capacity_reason(self) -> str:
         return f"max_trials={self.max_trials}"
 
+    def _ktseed_request(self, codec: SpaceCodec) -> Any:
+        return self._ktseed_requested.request(
+            codec,
+            max_trials=self.max_trials,
+            seed=self.seed,
+            objective=self.objective,
+        )
+
     def _ktseed_effective_initializer(self) -> Initializer:
-        return self._ktseed_requested.with_default_seed(
-            self.seed
-        ).with_default_direction(getattr(self.objective, "direction", None))
+        codec = SpaceCodec(self.hyperparameters)
+        return self._ktseed_requested.resolved(self._ktseed_request(codec))
 
     def _ktseed_codec_for_design(self) -> SpaceCodec:
         codec = SpaceCodec(self.hyperparameters)
@@ -224,7 +234,12 @@ class SeededOracleMixin:
             return
         codec = self._ktseed_codec_for_design()
         initializer = self._ktseed_effective_initializer()
-        design = initializer.generate(codec, max_trials=self.max_trials)
+        design = initializer.generate(
+            codec,
+            max_trials=self.max_trials,
+            seed=self.seed,
+            objective=self.objective,
+        )
         self._ktseed_check_capacity(len(design))
         observations = initializer.observations(codec, self.objective)
         if observations and not self._ktseed_supports_observations:

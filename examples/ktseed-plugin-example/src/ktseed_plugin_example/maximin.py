@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from typing import Any
 from typing import ClassVar
 
 import numpy as np
-from ktseed import Initializer
-from ktseed import InitializerConfigError
-from ktseed import SpaceCodec
-
-
-def latin_hypercube(n: int, d: int, rng: np.random.Generator) -> np.ndarray:
-    """A random Latin hypercube: each column hits each of n strata once."""
-    strata = np.argsort(rng.random((n, d)), axis=0)
-    return (strata + rng.random((n, d))) / n
+from ktseed import DesignRequest
+from ktseed import UnitCubeInitializer
+from ktseed import checks
+from scipy.stats import qmc
 
 
 def smallest_distance(points: np.ndarray) -> float:
@@ -29,20 +23,7 @@ def smallest_distance(points: np.ndarray) -> float:
     return float(distances[upper].min())
 
 
-def _check_integer(
-    option: str, value: object, *, low: int, optional: bool = False
-) -> None:
-    if value is None and optional:
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        msg = (
-            f"initializer 'maximin': `{option}` must be an integer >= {low}"
-            f"{' or None' if optional else ''} (got {value!r})."
-        )
-        raise InitializerConfigError(msg)
-
-
-class MaximinInitializer(Initializer):
+class MaximinInitializer(UnitCubeInitializer):
     """The most spread-out of ``candidates`` random Latin hypercubes.
 
     Each candidate is decoded to the configurations KerasTuner would run
@@ -70,31 +51,28 @@ class MaximinInitializer(Initializer):
         seed: int | None = None,
         candidates: int = 32,
     ) -> None:
-        super().__init__(n_points=n_points)
-        _check_integer("seed", seed, low=0, optional=True)
-        _check_integer("candidates", candidates, low=1)
-        self.seed = seed
-        self.candidates = candidates
+        super().__init__(n_points=n_points, seed=seed)
+        self.candidates = checks.integer(
+            candidates,
+            "candidates",
+            owner=self._label(),
+            low=1,
+            expected="an integer >= 1",
+        )
 
     def get_config(self) -> dict[str, Any]:
         """Every constructor argument, so that from_config rebuilds it."""
-        return {
-            **super().get_config(),
-            "seed": self.seed,
-            "candidates": self.candidates,
-        }
+        return {**super().get_config(), "candidates": self.candidates}
 
-    def _generate(self, codec: SpaceCodec, n: int) -> list[Mapping[str, Any]]:
-        best: list[Mapping[str, Any]] = []
-        if codec.dimension == 0:  # only Fixed hyperparameters: one point
-            best.extend(codec.decode(np.zeros((1, 0))))
-            return best
-        rng = np.random.default_rng(self.seed)
-        best_distance = -math.inf
+    def _sample_unit_cube(self, request: DesignRequest) -> np.ndarray:
+        # The base class has checked the seed, handles a space with no
+        # tunable dimension, and decodes the winning cube afterwards.
+        engine = qmc.LatinHypercube(request.dimension, rng=request.rng())
+        best, best_distance = None, -math.inf
         for _ in range(self.candidates):
-            cube = latin_hypercube(n, codec.dimension, rng)
-            points: list[Mapping[str, Any]] = list(codec.decode(cube))
-            distance = smallest_distance(codec.encode_many(points))
+            cube = engine.random(request.n)
+            points = request.codec.decode(cube)
+            distance = smallest_distance(request.codec.encode_many(points))
             if distance > best_distance:
-                best, best_distance = points, distance
+                best, best_distance = cube, distance
         return best
