@@ -369,6 +369,27 @@ def make_initializer(spec: InitializerSpec) -> Initializer:
     raise TypeError(msg)
 
 
+def make_saved_initializer(config: Mapping[str, Any]) -> Initializer:
+    """Rebuilds an initializer from the config a saved search recorded.
+
+    Like :func:`make_initializer` with a dict, through the class's
+    :meth:`~ktseed.Initializer.from_saved_config` (which skips checks that
+    only matter before the first trial, such as a data file's existence).
+
+    Raises:
+        UnknownInitializerError: For a name no longer registered.
+        InitializerConfigError: For a config without ``"name"``.
+    """
+    name = config.get("name")
+    if not isinstance(name, str):
+        msg = (
+            "A saved initializer config needs a 'name' key "
+            f"(got keys {sorted(map(str, config))})."
+        )
+        raise InitializerConfigError(msg)
+    return get_initializer_class(name).from_saved_config(config)
+
+
 __all__ = [
     "DISABLE_AUTOLOAD_ENV",
     "ENTRY_POINT_GROUP",
@@ -377,6 +398,7 @@ __all__ = [
     "available_initializers",
     "get_initializer_class",
     "make_initializer",
+    "make_saved_initializer",
     "register_initializer",
     "unregister_initializer",
 ]

@@ -375,6 +375,18 @@ class Initializer(abc.ABC):
             )
             raise InitializerConfigError(msg) from error
 
+    @classmethod
+    def from_saved_config(cls, config: Mapping[str, Any]) -> Initializer:
+        """Rebuilds the initializer a saved search recorded, on resume.
+
+        The design of a resumed search is already in its state; only the
+        config is rebuilt, to name the initializer and compare it with the
+        one passed now. Data sources override this to skip checks that
+        matter only before the first trial (that a file still exists).
+        Defaults to :meth:`from_config`.
+        """
+        return cls.from_config(config)
+
     def resolved(self, request: DesignRequest) -> Initializer:
         """This initializer with what ``request`` decided written into it.
 

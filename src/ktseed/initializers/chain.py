@@ -204,6 +204,17 @@ class ChainInitializer(Initializer):
             "members": [m.get_config() for m in self.members],
         }
 
+    @classmethod
+    def from_saved_config(cls, config: Mapping[str, Any]) -> Initializer:
+        """See :meth:`Initializer.from_saved_config`; members likewise."""
+        from ktseed.registry import make_saved_initializer
+
+        members = [
+            make_saved_initializer(m) if isinstance(m, Mapping) else m
+            for m in config.get("members", [])
+        ]
+        return cls.from_config({**config, "members": members})
+
     def resolved(self, request: DesignRequest) -> Initializer:
         """See :meth:`Initializer.resolved`; resolves the seed and members.
 

@@ -27,6 +27,7 @@ from ktseed.errors import KtseedWarning
 from ktseed.oracles import _kt_private
 from ktseed.registry import InitializerSpec
 from ktseed.registry import make_initializer
+from ktseed.registry import make_saved_initializer
 from ktseed.space import SpaceCodec
 from ktseed.space import strip_tuner_keys
 
@@ -118,7 +119,7 @@ class SeededOracleMixin:
         if self._ktseed_config is None:
             return self._ktseed_requested
         if self._ktseed_effective is None:
-            self._ktseed_effective = make_initializer(self._ktseed_config)
+            self._ktseed_effective = make_saved_initializer(self._ktseed_config)
         return self._ktseed_effective
 
     @property
@@ -444,7 +445,7 @@ class SeededOracleMixin:
             (dict(v), float(s)) for v, s in saved["observations"]
         ]
         if not saved["materialized"]:
-            self._ktseed_requested = make_initializer(config)
+            self._ktseed_requested = make_saved_initializer(config)
 
 
 __all__ = ["STATE_KEY", "SeededOracleMixin"]
