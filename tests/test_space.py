@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from ktseed import InvalidValueError
 from ktseed import SpaceCodec
 from ktseed.space import UPPER_COORDINATE
+from ktseed.space import tidy_float
 
 from .strategies import spaces
 from .strategies import unit_points
@@ -87,6 +88,12 @@ def test_decode_matches_kerastuner_prob_to_value(data):
                     # clips, everything else must match exactly.
                     expected = type(expected)(
                         min(max(expected, hp.min_value), hp.max_value)
+                    )
+                if type(hp).__name__ == "Float" and hp.step is not None:
+                    # Grid values lose KerasTuner's round-off noise
+                    # (0.1 + 2 * 0.1 is 0.3, not 0.30000000000000004).
+                    expected = min(
+                        max(tidy_float(expected), hp.min_value), hp.max_value
                     )
             assert _same(hp, values[name], expected), (
                 name,
@@ -190,7 +197,9 @@ def test_canonicalize_snaps_to_kerastuner_form(space):
         fill_defaults=True,
     )
     assert got["units"] == 64 and type(got["units"]) is int
-    assert got["dropout"] == 0.30000000000000004  # KerasTuner's grid value
+    # The grid value as a person writes it (KerasTuner's own arithmetic
+    # gives 0.30000000000000004), so a given value runs exactly as given.
+    assert got["dropout"] == 0.3
     assert got["layers"] == 2 and type(got["layers"]) is int
     assert got["bn"] is True
     assert got["units_2"] == 8 and got["kind"] == "a"  # defaults filled
@@ -335,3 +344,40 @@ def test_strip_tuner_keys_drops_only_hyperbands_bookkeeping():
     }
     assert strip_tuner_keys(values) == {"units": 64, "tuner": 1}
     assert values["tuner/epochs"] == 3  # the input is not changed
+
+
+def test_a_given_grid_value_runs_exactly_as_given():
+    """Issue 14.1: Float("d", 0.1, 0.5, step=0.1) with d=0.3 runs d=0.3."""
+    hp = kt.HyperParameters()
+    hp.Float("d", 0.1, 0.5, step=0.1)
+    hp.Float("lr", 1e-4, 1e-1, step=10, sampling="log")
+    codec = SpaceCodec(hp)
+    given = {"d": 0.3, "lr": 0.01}
+    assert codec.canonicalize(given) == given
+    # KerasTuner's own spelling of the same grid values maps to it too.
+    noisy = {"d": 0.1 + 2 * 0.1, "lr": 1e-4 * 10**2}
+    assert noisy != given and codec.canonicalize(noisy) == given
+    # Every decoded grid value reads as a person writes it.
+    decoded = codec.decode(np.linspace(0, 0.999, 9).reshape(-1, 1).repeat(2, 1))
+    assert {p["d"] for p in decoded} == {0.1, 0.2, 0.3, 0.4, 0.5}
+    assert {p["lr"] for p in decoded} == {0.0001, 0.001, 0.01, 0.1}
+
+
+def test_clip_brings_sampler_values_into_the_space():
+    """Issue 13.7: what KerasTuner's samplers return is made valid."""
+    hp = kt.HyperParameters()
+    hp.Int("width", 8, 1024, sampling="log")
+    hp.Float("d", 0.1, 0.5, step=0.1)
+    hp.Float("lr", 1e-4, 1e-1, sampling="log")
+    codec = SpaceCodec(hp)
+    width = hp.space[0].prob_to_value(1.0)
+    assert width == 1025  # KerasTuner's own value, out of range
+    got = codec.clip(
+        {"width": width, "d": np.float64(0.30000000000000004), "lr": 5.0}
+    )
+    assert got == {"width": 1024, "d": 0.3, "lr": 0.1}
+    assert [type(v) for v in got.values()] == [int, float, float]
+    assert codec.clip({"width": 8, "tuner/epochs": 3}) == {
+        "width": 8,
+        "tuner/epochs": 3,
+    }

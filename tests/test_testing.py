@@ -388,15 +388,15 @@ def test_unregistered_class_fails_the_registry_check():
 def test_the_resume_check_catches_a_search_that_loses_its_place(
     tmp_path, monkeypatch
 ):
-    from ktseed.oracles._seeding import SeededOracleMixin
+    from ktseed.schedule import DesignSchedule
 
-    original = SeededOracleMixin._ktseed_set_state
+    original = DesignSchedule.restore
 
-    def forget_cursor(self, saved):
-        original(self, saved)
-        self._ktseed_cursor = 0  # as if the cursor were not saved
+    def forget_cursor(self, saved, **kwargs):
+        original(self, saved, **kwargs)
+        self.cursor = 0  # as if the cursor were not saved
 
-    monkeypatch.setattr(SeededOracleMixin, "_ktseed_set_state", forget_cursor)
+    monkeypatch.setattr(DesignSchedule, "restore", forget_cursor)
     with pytest.raises(pytest.fail.Exception, match=r"skipped|exactly once"):
         run_contract_test(
             "test_resume_after_a_crash_neither_repeats_nor_skips",

@@ -22,9 +22,11 @@ from ktseed.errors import DesignTooLargeError
 from ktseed.errors import HandoffConfigError
 from ktseed.errors import InitializerConfigError
 from ktseed.errors import InvalidValueError
+from ktseed.errors import KerasTunerCompatibilityError
 from ktseed.errors import KtseedError
 from ktseed.errors import KtseedWarning
 from ktseed.errors import PluginLoadError
+from ktseed.errors import StateFileError
 from ktseed.errors import UnknownInitializerError
 from ktseed.initializers import ChainInitializer
 from ktseed.initializers import CSVInitializer
@@ -118,8 +120,10 @@ __all__ = [
     "HandoffConfigError",
     "InitializerConfigError",
     "InvalidValueError",
+    "KerasTunerCompatibilityError",
     "KtseedError",
     "KtseedWarning",
     "PluginLoadError",
+    "StateFileError",
     "UnknownInitializerError",
 ]

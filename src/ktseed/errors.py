@@ -54,6 +54,14 @@ class DesignTooLargeError(KtseedError, ValueError):
     """The initial design does not fit in the oracle's trial budget."""
 
 
+class StateFileError(KtseedError, RuntimeError):
+    """A project's state file is missing, torn or does not match its record."""
+
+
+class KerasTunerCompatibilityError(KtseedError, RuntimeError):
+    """The installed KerasTuner no longer behaves as the seeded oracles need."""
+
+
 class KtseedWarning(UserWarning):
     """Warning category for everything ktseed warns about."""
 
@@ -64,8 +72,10 @@ __all__ = [
     "HandoffConfigError",
     "InitializerConfigError",
     "InvalidValueError",
+    "KerasTunerCompatibilityError",
     "KtseedError",
     "KtseedWarning",
     "PluginLoadError",
+    "StateFileError",
     "UnknownInitializerError",
 ]

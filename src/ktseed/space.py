@@ -153,15 +153,45 @@ def _bucket_index(u: NDArray[np.float64], n: int) -> NDArray[np.int64]:
     return np.minimum(index, n - 1)
 
 
+def tidy_float(value: float) -> float:
+    """``value`` without the round-off noise of grid arithmetic.
+
+    KerasTuner computes grid values as ``min + index * step`` (or
+    ``min * step ** index``), which leaves noise in the last digits:
+    ``0.1 + 2 * 0.1`` is ``0.30000000000000004``. The value a person would
+    write, the shortest decimal of at most 15 significant digits, is used
+    when it lies within 4 units in the last place of the computed one; any
+    other value is returned unchanged.
+
+    Examples:
+        >>> tidy_float(0.1 + 2 * 0.1)
+        0.3
+        >>> tidy_float(1 / 3)
+        0.3333333333333333
+    """
+    if not math.isfinite(value) or value == 0.0:
+        return value
+    candidate = float(f"{value:.15g}")
+    if abs(candidate - value) <= 4 * math.ulp(value):
+        return candidate
+    return value
+
+
 def _grid_value(hp: Any, index: int) -> Any:
     """The grid value at ``index``, from KerasTuner's own ``prob_to_value``.
 
     KerasTuner's reverse-log grids can overshoot the range end by one unit
     in the last place (``Float(0.001, 0.00125, step=2, "reverse_log")``
-    gives 0.0012500000000000002); the value is clipped to the range.
+    gives 0.0012500000000000002); the value is clipped to the range. Float
+    grid values lose KerasTuner's round-off noise (:func:`tidy_float`), so
+    ``Float("d", 0.1, 0.5, step=0.1)`` has the grid value ``0.3``, as a
+    user writes it.
     """
     value = hp.prob_to_value((index + 0.5) / grid_size(hp))
-    return type(value)(min(max(value, hp.min_value), hp.max_value))
+    value = type(value)(min(max(value, hp.min_value), hp.max_value))
+    if isinstance(value, float):
+        return min(max(tidy_float(value), hp.min_value), hp.max_value)
+    return value
 
 
 class SpaceCodec:
@@ -326,16 +356,12 @@ class SpaceCodec:
         if kind in ("Int", "Float") and hp.step is not None:
             size = grid_size(hp)
             index = _bucket_index(u, size)
-            if hp.sampling == "linear":
-                # Same IEEE operations as KerasTuner's `min + index * step`.
-                if kind == "Int":
-                    grid = hp.min_value + index * int(hp.step)
-                else:
-                    grid = hp.min_value + index.astype(float) * hp.step
-                out[:] = grid.tolist()
+            if hp.sampling == "linear" and kind == "Int":
+                # Same integer arithmetic as KerasTuner's `min + index * step`.
+                out[:] = (hp.min_value + index * int(hp.step)).tolist()
             else:
-                # Log grids are short: map each distinct index through
-                # KerasTuner's own prob_to_value so values match it exactly.
+                # Map each distinct index through KerasTuner's own
+                # prob_to_value (then tidied), so values match it exactly.
                 unique, inverse = np.unique(index, return_inverse=True)
                 table = [_grid_value(hp, int(i)) for i in unique.tolist()]
                 out[:] = [table[i] for i in inverse.reshape(-1).tolist()]
@@ -538,6 +564,49 @@ class SpaceCodec:
         except InvalidValueError:
             return False
         return True
+
+    def clip(self, values: Mapping[str, Any]) -> Values:
+        """``values`` brought into the space, never refused.
+
+        For values made by a sampler rather than a person (KerasTuner's own
+        random draws and GP steps): NumPy scalars become Python ones,
+        numbers outside a hyperparameter's range are clipped to it
+        (KerasTuner's ``prob_to_value(1.0)`` of a log ``Int`` without a step
+        is ``max_value + 1``), numbers are snapped to the nearest grid value
+        (``Int`` values become ``int``), and float grid values lose their
+        round-off noise. Names that are not hyperparameters of the space
+        (Hyperband's ``tuner/*`` keys) and non-numeric values pass through.
+
+        Args:
+            values: A value dict.
+
+        Returns:
+            A new dict, same keys, same order.
+        """
+        first: dict[str, Any] = {}
+        for hp in self.entries:
+            first.setdefault(hp.name, hp)
+        out: Values = {}
+        for name, raw in values.items():
+            value = _native(raw)
+            hp = first.get(name)
+            kind = hp_kind(hp) if hp is not None else ""
+            if kind in ("Int", "Float") and _is_number(value):
+                value = self._clip_number(hp, kind, float(value))
+            out[name] = value
+        return out
+
+    @staticmethod
+    def _clip_number(hp: Any, kind: str, value: float) -> int | float:
+        if not math.isfinite(value):
+            value = hp.max_value if value > 0 else hp.min_value
+        value = min(max(value, hp.min_value), hp.max_value)
+        if hp.step is not None:
+            snapped = _grid_value(hp, _nearest_grid_index(hp, value))
+            return int(snapped) if kind == "Int" else float(snapped)
+        if kind == "Int":
+            return round(value)
+        return float(value)
 
     def default_value(self, hp: Any) -> Any:
         """The canonical default of ``hp`` (``Fixed``: its value).

@@ -297,7 +297,7 @@ def test_observations_reach_the_seeded_bayesian_oracle(tmp_path):
     assert len(oracle.design) == 4
     # The design plus the six observations before the GP takes over.
     assert oracle.effective_num_initial_points == 4
-    assert len(oracle._ktseed_observations) == 6
+    assert len(oracle.schedule.observations) == 6
 
 
 # ------------------------------------------------------------------ oracle

@@ -54,7 +54,7 @@ def run(tmp_path, objective=None, formula=branin, max_trials=14, **kwargs):
         seed=3,
         hyperparameters=space(),
         initializer=kwargs.pop("initializer", DESIGN),
-        handoff="gp",
+        handoff=kwargs.pop("handoff", "gp"),
         **kwargs,
     )
     tuner = FormulaTuner(
@@ -118,17 +118,23 @@ def test_prior_observations_reach_the_first_proposal(tmp_path, spy):
 
 
 def test_handoff_state_and_resume(tmp_path, spy):
-    run(tmp_path, max_trials=10, handoff_options={"n_candidates": 256})
+    with pytest.warns(
+        DeprecationWarning, match="handoff_options` is deprecated"
+    ):
+        run(tmp_path, max_trials=10, handoff_options={"n_candidates": 256})
     state = json.loads((tmp_path / "p" / "oracle.json").read_text())["ktseed"]
     assert state["handoff"] == {"name": "gp", "options": {"n_candidates": 256}}
-    resumed = SeededBayesianOptimizationOracle(
-        objective=kt.Objective("score", "min"),
-        max_trials=12,
-        hyperparameters=space(),
-        initializer=DESIGN,
-        handoff="gp",
-        handoff_options={"n_candidates": 256},
-    )
+    with pytest.warns(
+        DeprecationWarning, match="handoff_options` is deprecated"
+    ):
+        resumed = SeededBayesianOptimizationOracle(
+            objective=kt.Objective("score", "min"),
+            max_trials=12,
+            hyperparameters=space(),
+            initializer=DESIGN,
+            handoff="gp",
+            handoff_options={"n_candidates": 256},
+        )
     tuner = FormulaTuner(
         oracle=resumed,
         directory=str(tmp_path),
@@ -142,8 +148,35 @@ def test_handoff_state_and_resume(tmp_path, spy):
     assert resumed._ktseed_make_proposer().seed == 3
 
 
+def test_handoff_given_as_an_object_is_the_same_search(tmp_path, spy):
+    """`handoff=GPHandoff(...)` runs what `"gp"` + options ran (issue 11)."""
+    with pytest.warns(DeprecationWarning, match="handoff_options"):
+        old, _ = run(
+            tmp_path / "a", max_trials=10, handoff_options={"n_candidates": 256}
+        )
+    new, _ = run(
+        tmp_path / "b", max_trials=10, handoff=GPHandoff(n_candidates=256)
+    )
+    assert [t.hyperparameters.values for t in old.trials.values()] == [
+        t.hyperparameters.values for t in new.trials.values()
+    ]
+    state = json.loads((tmp_path / "b" / "p" / "oracle.json").read_text())
+    assert state["ktseed"]["handoff"] == {
+        "name": "gp",
+        "options": {"n_candidates": 256},
+    }
+    assert new.handoff == "gp" and new._ktseed_make_proposer().seed == 3
+    with pytest.raises(
+        HandoffConfigError, match=r"unknown option.*n_candidate"
+    ):
+        GPHandoff(n_candidate=3)
+
+
 def test_bad_handoff_options_fail_at_construction():
-    with pytest.raises(HandoffConfigError, match="unknown option"):
+    with (
+        pytest.raises(HandoffConfigError, match="unknown option"),
+        pytest.warns(DeprecationWarning, match="handoff_options"),
+    ):
         SeededBayesianOptimizationOracle(
             objective=kt.Objective("score", "min"),
             handoff="gp",

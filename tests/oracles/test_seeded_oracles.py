@@ -23,6 +23,8 @@ from ktseed.oracles import SeededBayesianOptimizationOracle
 from ktseed.oracles import SeededHyperbandOracle
 from ktseed.oracles import SeededRandomSearchOracle
 from ktseed.oracles import _kt_private
+from ktseed.oracles._seeding import DESIGN_FILE
+from ktseed.schedule import design_digest
 
 from ..helpers import SCORE
 from ..helpers import FormulaTuner
@@ -412,17 +414,35 @@ def test_design_larger_than_max_trials_is_refused_at_construction(oracle_cls):
         )
 
 
-def test_empty_space_at_first_trial_is_a_clear_error(tmp_path):
-    oracle = SeededRandomSearchOracle(objective=SCORE, max_trials=3)
-    tuner = FormulaTuner(
+def test_space_declared_in_run_trial_runs_like_stock_then_the_design(
+    tmp_path, capsys
+):
+    """Issue 14.9: an empty space at the first trial is KerasTuner's case."""
+
+    class DeclaresInRunTrial(kt.Tuner):
+        def run_trial(self, trial, *args, **kwargs):
+            hp = trial.hyperparameters
+            return (hp.Int("units", 32, 512, step=32) - 200) ** 2 / 1e4
+
+    oracle = SeededRandomSearchOracle(
+        objective=SCORE,
+        max_trials=6,
+        seed=3,
+        initializer={"name": "sobol", "n_points": 4, "seed": 3},
+    )
+    tuner = DeclaresInRunTrial(
         oracle=oracle, directory=str(tmp_path), project_name="p"
     )
-    with pytest.raises(
-        InitializerConfigError,
-        match=r"the search space is empty when the first trial is created.*pass `hyperparameters=`",
-    ):
-        tuner.search(verbose=0)
-    assert not os.path.exists(tmp_path / "p" / "oracle.json")
+    tuner.search(verbose=1)
+    out = capsys.readouterr().out
+    assert "the search space is empty" in out
+    assert "the design of 4 point(s) starts with the next trial" in out
+    # Trial 0 ran as KerasTuner's own (its space was empty); the design
+    # was built from the space trial 0 declared and ran next.
+    assert oracle.design_trial_ids == ["1", "2", "3", "4"]
+    assert not oracle.is_design_trial("0")
+    assert len(oracle.trials) == 6
+    assert all(t.status == "COMPLETED" for t in oracle.trials.values())
 
 
 def test_bad_seed_is_rejected():
@@ -491,7 +511,15 @@ def test_state_is_saved_and_a_finished_project_runs_nothing_again(
     assert saved["ongoing_trials"] == {}
     state = saved[STATE_KEY]
     assert state["cursor"] == 4 and state["materialized"] is True
-    assert state["design"] == first.design
+    # The design is stored once, in its own file, checked by its digest.
+    stored = json.loads((tmp_path / "p" / DESIGN_FILE).read_text())
+    assert stored["points"] == first.design
+    assert state["design"] is None
+    assert state["design_file"] == {
+        "name": DESIGN_FILE,
+        "points": 4,
+        "sha256": design_digest(first.design),
+    }
     assert (
         sorted(state["design_trials"], key=state["design_trials"].get)
         == first.design_trial_ids

@@ -16,6 +16,7 @@ from __future__ import annotations
 from ktseed.oracles import _kt_private
 from ktseed.oracles._seeding import STATE_KEY
 from ktseed.oracles.bayesian import SeededBayesianOptimizationOracle
+from ktseed.oracles.gp_handoff import GPHandoff
 from ktseed.oracles.hyperband import SeededHyperbandOracle
 from ktseed.oracles.random_search import SeededRandomSearchOracle
 
@@ -23,6 +24,7 @@ _kt_private.assert_private_api()
 
 __all__ = [
     "STATE_KEY",
+    "GPHandoff",
     "SeededBayesianOptimizationOracle",
     "SeededHyperbandOracle",
     "SeededRandomSearchOracle",

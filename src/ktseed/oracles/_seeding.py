@@ -1,12 +1,13 @@
-"""What every seeded oracle shares: the design, its cursor and its state.
+"""What every seeded oracle shares: one design schedule, durable state.
 
 :class:`SeededOracleMixin` sits in front of a KerasTuner oracle in the MRO.
-It materialises the initializer's design on the first call that needs it
-(from the space the oracle knows then), hands out its points in order as new
-trials, skipping points already tried, records which trials came from the
-design, and keeps all of it in ``get_state()`` under the key ``"ktseed"`` so
-that a search resumed with ``overwrite=False`` neither repeats nor skips a
-design point.
+It holds one :class:`~ktseed.schedule.DesignSchedule` (``self._ktseed``)
+and delegates every design question to it; what only KerasTuner knows (the
+current space, whether values ran already) it passes in. It also makes the
+oracle's state durable: ``oracle.json``, every ``trial.json`` and the
+design file are written atomically, a crash at any instant resumes with
+``overwrite=False`` neither repeating nor losing a trial, and a restarted
+distributed chief hands no trial out twice (``docs/resuming.md``).
 """
 
 from __future__ import annotations
@@ -19,25 +20,34 @@ from typing import Any
 from typing import ClassVar
 
 import keras_tuner
-import numpy as np
 
-from ktseed.errors import DesignTooLargeError
+from ktseed import checks
+from ktseed._files import TornFileError
+from ktseed._files import read_json
+from ktseed._files import write_json_atomically
 from ktseed.errors import InitializerConfigError
 from ktseed.errors import KtseedWarning
+from ktseed.errors import StateFileError
+from ktseed.initializers.request import DesignRequest
 from ktseed.oracles import _kt_private
-from ktseed.registry import InitializerSpec
-from ktseed.registry import make_initializer
-from ktseed.registry import make_saved_initializer
+from ktseed.points import PointKey
+from ktseed.points import point_key
+from ktseed.schedule import Capacity
+from ktseed.schedule import DesignSchedule
+from ktseed.schedule import design_digest
 from ktseed.space import SpaceCodec
 from ktseed.space import strip_tuner_keys
 
 if TYPE_CHECKING:
     from ktseed.initializers.base import Initializer
+    from ktseed.registry import InitializerSpec
     from ktseed.space import Values
 
 #: Key of ktseed's section in ``oracle.json``.
 STATE_KEY = "ktseed"
-STATE_VERSION = 1
+
+#: The file, in the project directory, that holds the materialised design.
+DESIGN_FILE = "ktseed-design.json"
 
 
 def _is_distributed_chief() -> bool:
@@ -51,21 +61,24 @@ def _is_distributed_chief() -> bool:
     )
 
 
-def _comparable_config(
-    config: Mapping[str, Any], drop_seed: bool
-) -> dict[str, Any]:
-    out = dict(config)
-    if drop_seed:
-        out.pop("seed", None)
-    return out
+def _torn_error(path: str, detail: str) -> StateFileError:
+    msg = (
+        f"Cannot resume: the state file '{path}' is torn ({detail}); a "
+        "search killed while writing it leaves such a file. ktseed writes "
+        "its own state files atomically, so it was written by another "
+        "writer. Restore the file from a backup, remove the trial directory "
+        "it belongs to if that trial never finished, or start a new project "
+        "(`overwrite=True`)."
+    )
+    return StateFileError(msg)
 
 
-class SeededOracleMixin:
+class SeededOracleMixin(_kt_private.RandomValuesHook):
     """The design bookkeeping shared by the seeded oracles.
 
     Concrete oracles call :meth:`_ktseed_setup` at the end of ``__init__``
-    and :meth:`_ktseed_next_design_values` where their parent would draw a
-    new random point.
+    and :meth:`_ktseed_design_values` where their parent would draw a new
+    point.
     """
 
     #: Whether the oracle can use scored observations (Bayesian only).
@@ -75,52 +88,52 @@ class SeededOracleMixin:
     hyperparameters: Any
     trials: dict[str, Any]
     ongoing_trials: dict[str, Any]
+    start_order: list[str]
     max_trials: int | None
     seed: int
     objective: Any
     verbose: Any
 
+    _ktseed: DesignSchedule
+
     # ----------------------------------------------------------- setup
     def _ktseed_setup(
         self, initializer: InitializerSpec, seed: int | None
     ) -> None:
-        self._ktseed_requested = make_initializer(initializer)
-        self._ktseed_effective: Initializer | None = None
         if seed is not None:
-            if (
-                isinstance(seed, bool)
-                or not isinstance(seed, (int, np.integer))
-                or seed < 0
-            ):
-                msg = (
-                    f"`seed` must be a non-negative integer or None "
-                    f"(got {seed!r})."
-                )
-                raise InitializerConfigError(msg)
-            _kt_private.apply_seed(self, int(seed))
-        self._ktseed_config: dict[str, Any] | None = None
-        self._ktseed_design: list[Values] | None = None
-        self._ktseed_cursor = 0
-        self._ktseed_trial_index: dict[str, int] = {}
-        self._ktseed_skipped: dict[int, str | None] = {}
-        self._ktseed_observations: list[tuple[Values, float]] = []
-        size = self._ktseed_requested.size_hint()
-        if size is not None:
-            self._ktseed_check_capacity(size)
+            _kt_private.apply_seed(self, checks.seed(seed))  # type: ignore[arg-type]
+        self._ktseed = DesignSchedule(initializer, self._ktseed_capacity())
+        self._ktseed_written: str | None = None  # digest of the design file
+        self._ktseed_saved_ongoing: dict[str, str] = {}
+        self._ktseed_waiting_for_space = False
+        self._ktseed_codec_cache: SpaceCodec | None = None
+        self._ktseed_keys: set[PointKey] = set()
+        self._ktseed_keyed: dict[str, int] = {}  # trial id -> values seen
+
+    def _ktseed_capacity(self) -> Capacity:
+        """How many design points the search can run."""
+        return Capacity(
+            owner=type(self).__name__,
+            trials=self.max_trials,
+            reason=f"max_trials={self.max_trials}",
+            observations=self._ktseed_supports_observations,
+        )
 
     # ------------------------------------------------------ public API
+    @property
+    def schedule(self) -> DesignSchedule:
+        """The design schedule: the design, its cursor, what ran."""
+        return self._ktseed
+
     @property
     def initializer(self) -> Initializer:
         """The initializer of this search.
 
-        Once the design is materialised this is the effective one (with the
-        oracle's seed filled in when the initializer had none).
+        Once the design is materialised this is the resolved one (with the
+        oracle's seed, and for ``csv`` the objective's direction, filled in
+        when the initializer had none).
         """
-        if self._ktseed_config is None:
-            return self._ktseed_requested
-        if self._ktseed_effective is None:
-            self._ktseed_effective = make_saved_initializer(self._ktseed_config)
-        return self._ktseed_effective
+        return self._ktseed.initializer
 
     @property
     def design(self) -> list[Values] | None:
@@ -131,9 +144,7 @@ class SeededOracleMixin:
         before the first trial). :meth:`preview_design` shows what it
         would be now without fixing it.
         """
-        if self._ktseed_design is None:
-            return None
-        return [dict(p) for p in self._ktseed_design]
+        return self._ktseed.points
 
     def preview_design(self) -> list[Values]:
         """The design the current space would give, without fixing it.
@@ -142,38 +153,39 @@ class SeededOracleMixin:
         builds the design from the space known now (the same seed gives
         the same points), so it matches the real design unless the space
         still grows before the first trial.
+
+        Raises:
+            InitializerConfigError: If the space is still empty.
         """
-        if self._ktseed_design is not None:
-            return [dict(p) for p in self._ktseed_design]
-        codec = self._ktseed_codec_for_design()
-        return self._ktseed_effective_initializer().generate(
-            codec,
-            max_trials=self.max_trials,
-            seed=self.seed,
-            objective=self.objective,
-        )
+        if self._ktseed.materialized:
+            return self._ktseed.points or []
+        codec = SpaceCodec(self.hyperparameters)
+        if not codec.entries:
+            msg = (
+                f"{type(self).__name__}: the search space is empty, so there "
+                "is no design to preview yet. Declare the hyperparameters "
+                "(`hyperparameters=` or a hypermodel) first."
+            )
+            raise InitializerConfigError(msg)
+        return self._ktseed.preview(self._ktseed_request(codec))
 
     @property
     def design_trial_ids(self) -> list[str]:
         """Ids of the trials that came from the design, in design order."""
-        return sorted(
-            self._ktseed_trial_index, key=self._ktseed_trial_index.__getitem__
-        )
+        return self._ktseed.trial_ids
 
     def design_index(self, trial_id: str) -> int | None:
         """Position in the design of trial ``trial_id`` (``None``: not one)."""
-        return self._ktseed_trial_index.get(trial_id)
+        return self._ktseed.index_of(trial_id)
 
     def is_design_trial(self, trial_id: str) -> bool:
         """Whether trial ``trial_id`` ran a design point."""
-        return trial_id in self._ktseed_trial_index
+        return self._ktseed.index_of(trial_id) is not None
 
     @property
     def design_exhausted(self) -> bool:
         """Whether every design point has been issued (or skipped)."""
-        return self._ktseed_design is not None and self._ktseed_cursor >= len(
-            self._ktseed_design
-        )
+        return self._ktseed.exhausted
 
     @property
     def skipped_design_points(self) -> dict[int, str | None]:
@@ -182,104 +194,65 @@ class SeededOracleMixin:
         Maps the position to the id of the trial that had tried them (or
         ``None`` when only KerasTuner's hash record knew them).
         """
-        return dict(self._ktseed_skipped)
+        return self._ktseed.skipped
 
     # --------------------------------------------------- materialising
-    def _ktseed_capacity(self) -> int | None:
-        """How many design points the search can run (None: unbounded)."""
-        return self.max_trials
-
-    def _ktseed_check_capacity(self, size: int) -> None:
-        capacity = self._ktseed_capacity()
-        if capacity is not None and size > capacity:
-            name = self._ktseed_requested.name
-            msg = (
-                f"The initial design of initializer '{name}' has {size} "
-                f"point(s) but this {type(self).__name__} can run at most "
-                f"{capacity} trial(s) ({self._ktseed_capacity_reason()}). "
-                f"Allow at least {size} trials or use fewer design points "
-                "(`n_points`)."
-            )
-            raise DesignTooLargeError(msg)
-
-    def _ktseed_capacity_reason(self) -> str:
-        return f"max_trials={self.max_trials}"
-
-    def _ktseed_request(self, codec: SpaceCodec) -> Any:
-        return self._ktseed_requested.request(
+    def _ktseed_request(self, codec: SpaceCodec) -> DesignRequest:
+        return self._ktseed.request(
             codec,
-            max_trials=self.max_trials,
             seed=self.seed,
             objective=self.objective,
+            max_trials=self.max_trials,
         )
 
-    def _ktseed_effective_initializer(self) -> Initializer:
-        codec = SpaceCodec(self.hyperparameters)
-        return self._ktseed_requested.resolved(self._ktseed_request(codec))
+    def _ktseed_materialize(self) -> bool:
+        """Builds the design if needed; ``False`` while the space is empty.
 
-    def _ktseed_codec_for_design(self) -> SpaceCodec:
+        A search that declares its hyperparameters inside ``run_trial``
+        starts with an empty space: such trials run as the parent oracle
+        would run them, and the design is built as soon as the space is
+        known (KerasTuner's own behaviour is kept for every trial before).
+        """
+        if self._ktseed.materialized:
+            return True
         codec = SpaceCodec(self.hyperparameters)
         if not codec.entries:
-            msg = (
-                f"{type(self).__name__}: the search space is empty when the "
-                "first trial is created, so the initial design cannot be "
-                "built. Declare the hyperparameters before the search: pass "
-                "`hyperparameters=` to the oracle or tuner, or use a "
-                "hypermodel (its `build` is run before the first trial)."
+            if not self._ktseed_waiting_for_space and self.verbose:
+                print(
+                    "ktseed: the search space is empty (hyperparameters are "
+                    "declared inside run_trial); trials run as KerasTuner's "
+                    "own until the space is known, then the design starts."
+                )
+            self._ktseed_waiting_for_space = True
+            return False
+        self._ktseed.materialize(self._ktseed_request(codec))
+        if self._ktseed_waiting_for_space and self.verbose:
+            print(
+                f"ktseed: the search space is known now; the design of "
+                f"{self._ktseed.size} point(s) starts with the next trial."
             )
-            raise InitializerConfigError(msg)
-        return codec
-
-    def _ktseed_materialize(self) -> None:
-        if self._ktseed_design is not None:
-            return
-        codec = self._ktseed_codec_for_design()
-        initializer = self._ktseed_effective_initializer()
-        design = initializer.generate(
-            codec,
-            max_trials=self.max_trials,
-            seed=self.seed,
-            objective=self.objective,
-        )
-        self._ktseed_check_capacity(len(design))
-        observations = initializer.observations(codec, self.objective)
-        if observations and not self._ktseed_supports_observations:
-            msg = (
-                f"Initializer '{initializer.name}' supplies scored "
-                "observations (for example `prior_run` with "
-                f"mode='observe'), which {type(self).__name__} cannot use: "
-                "only SeededBayesianOptimizationOracle feeds observations to "
-                "a model. Use mode='replay' to re-run the best prior "
-                "configurations instead."
-            )
-            raise InitializerConfigError(msg)
-        self._ktseed_config = initializer.get_config()
-        self._ktseed_effective = initializer
-        self._ktseed_observations = [
-            (dict(values), float(score)) for values, score in observations
-        ]
-        self._ktseed_design = design
+        return True
 
     # ------------------------------------------------------- issuing
-    def _ktseed_next_design_values(self, trial_id: str) -> Values | None:
+    def _ktseed_design_values(self, trial_id: str) -> Values | None:
         """The next untried design point for trial ``trial_id``, or None."""
-        self._ktseed_materialize()
-        design = self._ktseed_design
-        assert design is not None
-        while self._ktseed_cursor < len(design):
-            index = self._ktseed_cursor
-            self._ktseed_cursor += 1
-            values = self._ktseed_complete(design[index])
-            tried, by = self._ktseed_tried(values)
-            if tried:
-                self._ktseed_skipped[index] = by
-                continue
-            self._ktseed_trial_index[trial_id] = index
-            self._ktseed_announce(trial_id, index, len(design))
-            return values
-        return None
+        if not self._ktseed_materialize():
+            return None
+        issued = self._ktseed.next(
+            trial_id,
+            is_tried=self._ktseed_tried,
+            complete=self._ktseed_complete,
+        )
+        if issued is None:
+            return None
+        if self.verbose:
+            print(
+                f"ktseed: trial {trial_id} runs design point "
+                f"{issued.index + 1}/{issued.size} ({self.initializer.name})"
+            )
+        return issued.values
 
-    def _ktseed_complete(self, values: Values) -> Values:
+    def _ktseed_complete(self, values: Mapping[str, Any]) -> Values:
         """``values`` completed for hyperparameters added since the design.
 
         A space can grow after the design was built (hyperparameters first
@@ -289,44 +262,112 @@ class SeededOracleMixin:
         names = {hp.name for hp in self.hyperparameters.space}
         if names <= set(values):
             return dict(values)
-        codec = SpaceCodec(self.hyperparameters)
-        return codec.canonicalize(values, fill_defaults=True)
+        return SpaceCodec(self.hyperparameters).canonicalize(
+            values, fill_defaults=True
+        )
 
-    def _ktseed_tried(self, values: Values) -> tuple[bool, str | None]:
-        """Whether ``values`` (completed) ran already, and in which trial.
+    def _ktseed_tried(
+        self, values: Mapping[str, Any]
+    ) -> tuple[bool, str | None]:
+        """Whether ``values`` ran already, and in which trial.
 
-        KerasTuner's hash record answers in constant time; only for a
-        duplicate are the trials scanned, to name the one that ran it. (A
-        trial that ``oracle.json`` never recorded is adopted on reload, see
-        :meth:`_ktseed_adopt`.)
+        KerasTuner's hash record answers first; the canonical form of every
+        trial's values answers for trials whose values KerasTuner recorded
+        in another spelling (a stock project's ``0.30000000000000004``).
+        Only for a duplicate are the trials scanned, to name the one.
         """
-        if not _kt_private.is_duplicate(self, values):
+        key = point_key(values)
+        if not _kt_private.is_duplicate(self, values) and (
+            key not in self._ktseed_trial_keys()
+        ):
             return False, None
-        key = SpaceCodec.point_key(values)
         for trial_id, trial in self.trials.items():
-            other = strip_tuner_keys(trial.hyperparameters.values)
-            if SpaceCodec.point_key(other) == key:
+            if self._ktseed_key_of(trial) == key:
                 return True, trial_id
         return True, None
 
-    def _ktseed_announce(self, trial_id: str, index: int, size: int) -> None:
-        if self.verbose:
-            print(
-                f"ktseed: trial {trial_id} runs design point {index + 1}/"
-                f"{size} ({self.initializer.name})"
-            )
+    def _ktseed_was_tried(self, values: Mapping[str, Any]) -> bool:
+        return self._ktseed_tried(values)[0]
+
+    def _ktseed_key_of(self, trial: Any) -> PointKey:
+        values = strip_tuner_keys(trial.hyperparameters.values)
+        return point_key(self._ktseed_codec().clip(values))
+
+    def _ktseed_trial_keys(self) -> set[PointKey]:
+        """Canonical keys of every trial's values (kept up to date)."""
+        for trial_id, trial in self.trials.items():
+            size = len(trial.hyperparameters.values)
+            if self._ktseed_keyed.get(trial_id) != size:
+                self._ktseed_keys.add(self._ktseed_key_of(trial))
+                self._ktseed_keyed[trial_id] = size
+        return self._ktseed_keys
+
+    def _ktseed_codec(self) -> SpaceCodec:
+        """A codec of the current space (rebuilt when the space grows)."""
+        size = len(self.hyperparameters.space)
+        cached = self._ktseed_codec_cache
+        if cached is None or len(cached) != size:
+            cached = SpaceCodec(self.hyperparameters)
+            self._ktseed_codec_cache = cached
+        return cached
+
+    def _ktseed_canonical(self, values: dict[str, Any]) -> dict[str, Any]:
+        return self._ktseed_codec().clip(values)
+
+    def _ktseed_sanitize(self, response: dict[str, Any]) -> dict[str, Any]:
+        """The response with every value in range, on its grid, native.
+
+        KerasTuner's own proposals can leave the space (its
+        ``prob_to_value(1.0)`` of a log ``Int`` is ``max_value + 1``) and
+        its GP returns NumPy floats; every value leaving a seeded oracle is
+        made valid here, whichever part of the oracle made it.
+        """
+        values = response.get("values")
+        if response.get("status") != "RUNNING" or not values:
+            return response
+        return {**response, "values": self._ktseed_codec().clip(values)}
 
     # ------------------------------------------ KerasTuner overrides
     def get_state(self) -> dict[str, Any]:
         """KerasTuner's oracle state plus ktseed's under ``"ktseed"``."""
         state: dict[str, Any] = super().get_state()  # type: ignore[misc]
-        state[STATE_KEY] = self._ktseed_get_state()
+        points = self._ktseed.points
+        stored = (
+            points is not None
+            and self._ktseed_written is not None
+            and self._ktseed_written == design_digest(points)
+        )
+        state[STATE_KEY] = self._ktseed.to_state(
+            design_file=DESIGN_FILE if stored else None
+        )
         return state
 
     def set_state(self, state: dict[str, Any]) -> None:
         """Restores KerasTuner's oracle state and ktseed's design state."""
         super().set_state(state)  # type: ignore[misc]
-        self._ktseed_set_state(state.get(STATE_KEY))
+        self._ktseed_codec_cache = None  # the space was restored
+        self._ktseed_saved_ongoing = dict(state.get("ongoing_trials", {}))
+        codec = SpaceCodec(self.hyperparameters)
+        context = DesignRequest(
+            codec=codec,
+            n=0,
+            seed=self.seed,
+            direction=getattr(self.objective, "direction", None),
+            objective=self.objective,
+            max_trials=self.max_trials,
+        )
+        saved = state.get(STATE_KEY)
+        self._ktseed.restore(
+            saved, request=context, read_design=self._ktseed_read_design
+        )
+        if saved and saved.get("design_file"):
+            self._ktseed_written = saved["design_file"]["sha256"]
+
+    @keras_tuner.synchronized
+    def create_trial(self, tuner_id: str) -> Any:
+        """KerasTuner's ``create_trial``, never handing out a finished trial."""
+        _kt_private.drop_finished_from_retry_queue(self)
+        return super().create_trial(tuner_id)  # type: ignore[misc]
 
     @keras_tuner.synchronized
     def end_trial(self, trial: Any) -> None:
@@ -336,116 +377,169 @@ class SeededOracleMixin:
         the ongoing ones. In one process the tuner saves again right after;
         on a distributed chief nothing does, so a finished project reloads
         with its last trial marked ongoing and runs it again. The chief
-        saves here, which leaves a finished project finished.
+        saves here, which leaves a finished project finished. A finished
+        trial also leaves the retry queue (a restarted chief queued it).
         """
         super().end_trial(trial)  # type: ignore[misc]
+        _kt_private.drop_finished_from_retry_queue(self)
         if _is_distributed_chief():
             self.save()
 
     def reload(self) -> None:
-        """Reloads the project and re-queues trials cut off mid-creation.
+        """Reloads the project and repairs what a crash can leave behind.
 
-        A crash between writing a trial's ``trial.json`` and ``oracle.json``
-        leaves a RUNNING trial that KerasTuner never retries; it is queued
-        for retry like any other interrupted trial.
+        * Torn files (a kill right after a file was opened for writing, by
+          a writer other than ktseed, which writes atomically): a torn
+          ``<tuner_id>.json`` is rewritten as KerasTuner's empty tuner
+          state and a torn trial that ``oracle.json`` never recorded is set
+          aside, each with a warning naming the file; any other torn state
+          file raises :class:`~ktseed.errors.StateFileError` naming it.
+        * A trial cut off between its ``trial.json`` and ``oracle.json`` is
+          dropped (it never ran; it is made again, identically).
+        * A trial cut off inside ``end_trial`` is recorded as ended, not
+          rerun.
+        * On a distributed chief, trials that were running stay with their
+          workers instead of going to the retry queue.
         """
-        super().reload()  # type: ignore[misc]
-        orphans = _kt_private.repair_after_crash(self)
-        self._ktseed_adopt(orphans)
+        self._ktseed_check_files()
+        try:
+            super().reload()  # type: ignore[misc]
+        except TornFileError as error:  # pragma: no cover - checked above
+            raise _torn_error(error.path, error.detail) from error
+        _kt_private.finish_cut_off_ends(self)
+        _kt_private.forget_orphans(self)
+        if _is_distributed_chief():
+            _kt_private.keep_ongoing(self, self._ktseed_saved_ongoing)
 
     def save(self) -> None:
-        """Saves ``oracle.json`` atomically (temporary file, then rename)."""
+        """Saves the design file once, then ``oracle.json``, atomically.
+
+        On a distributed chief the first save (before it serves workers)
+        also builds and checks the design, so that an invalid design stops
+        the chief with its message before any worker starts a trial.
+        """
+        if _is_distributed_chief() and not self._ktseed.materialized:
+            self._ktseed_materialize()
+        self._ktseed_write_design()
         _kt_private.save_atomically(self)
 
-    def _ktseed_adopt(self, orphans: list[str]) -> None:
-        """Records orphaned trials that ran the next design points.
+    def _save_trial(self, trial: Any) -> None:
+        _kt_private.save_trial_atomically(self, trial)
 
-        The crash that orphans a trial (see
-        :func:`~ktseed.oracles._kt_private.repair_after_crash`) also loses
-        the cursor step that issued it; the trial is the design point at
-        the cursor, so it is recorded as such and the cursor moves on.
-        """
-        if self._ktseed_design is None:
+    # ----------------------------------------------------- state files
+    def _ktseed_design_path(self) -> str | None:
+        directory = _kt_private.project_directory(self)
+        if directory is None or _kt_private.is_remote(directory):
+            return None
+        return os.path.join(directory, DESIGN_FILE)
+
+    def _ktseed_write_design(self) -> None:
+        points = self._ktseed.points
+        path = self._ktseed_design_path()
+        if points is None or path is None:
             return
-        for trial_id in orphans:
-            if self._ktseed_cursor >= len(self._ktseed_design):
-                return
-            point = self._ktseed_complete(
-                self._ktseed_design[self._ktseed_cursor]
-            )
-            values = strip_tuner_keys(
-                self.trials[trial_id].hyperparameters.values
-            )
-            if SpaceCodec.point_key(point) == SpaceCodec.point_key(values):
-                self._ktseed_trial_index[trial_id] = self._ktseed_cursor
-                self._ktseed_cursor += 1
+        digest = design_digest(points)
+        if digest == self._ktseed_written:
+            return
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        write_json_atomically(path, {"sha256": digest, "points": points})
+        self._ktseed_written = digest
 
-    # ----------------------------------------------------------- state
-    def _ktseed_get_state(self) -> dict[str, Any]:
-        return {
-            "version": STATE_VERSION,
-            "initializer": self._ktseed_config
-            or self._ktseed_requested.get_config(),
-            "materialized": self._ktseed_design is not None,
-            "design": self._ktseed_design,
-            "cursor": self._ktseed_cursor,
-            "design_trials": dict(self._ktseed_trial_index),
-            "skipped": {str(k): v for k, v in self._ktseed_skipped.items()},
-            "observations": [[v, s] for v, s in self._ktseed_observations],
-        }
-
-    def _ktseed_set_state(self, saved: Mapping[str, Any] | None) -> None:
-        if saved is None:
-            return  # a project started by a stock oracle: design from now on
-        version = saved.get("version")
-        if version != STATE_VERSION:
-            msg = (
-                f"The project's oracle.json holds ktseed state version "
-                f"{version!r}; this ktseed reads version {STATE_VERSION}. "
-                "Use the ktseed version that created the project, or start a "
-                "new project (`overwrite=True` or another `project_name`)."
-            )
-            raise InitializerConfigError(msg)
-        config = dict(saved["initializer"])
-        if saved["materialized"]:
-            # Compare like with like: the saved config has the oracle's
-            # seed and objective direction filled in (the seed was just
-            # restored from the same state).
-            requested = self._ktseed_effective_initializer().get_config()
-            changed = config != requested
-        else:
-            requested = self._ktseed_requested.get_config()
-            drop_seed = requested.get("seed") is None
-            changed = _comparable_config(
-                config, drop_seed
-            ) != _comparable_config(requested, drop_seed)
-        if changed:
-            warnings.warn(
-                f"Resuming a project whose initial design came from "
-                f"{config}; the initializer passed now ({requested}) is "
-                "ignored so that the resumed search neither repeats nor "
-                "skips design points. Start a new project (`overwrite=True` "
-                "or another `project_name`) to use the new initializer.",
-                KtseedWarning,
-                stacklevel=3,
-            )
-        self._ktseed_config = config if saved["materialized"] else None
-        self._ktseed_effective = None
-        self._ktseed_design = (
-            [dict(p) for p in saved["design"]]
-            if saved["materialized"]
-            else None
+    def _ktseed_read_design(self, entry: Mapping[str, Any]) -> list[Values]:
+        directory = _kt_private.project_directory(self)
+        path = os.path.join(directory or ".", str(entry["name"]))
+        remedy = (
+            "It is written once, when the design is built; restore it from "
+            "a backup of the project, or start a new project (`overwrite="
+            "True` or another `project_name`)."
         )
-        self._ktseed_cursor = int(saved["cursor"])
-        self._ktseed_trial_index = {
-            str(k): int(v) for k, v in saved["design_trials"].items()
-        }
-        self._ktseed_skipped = {int(k): v for k, v in saved["skipped"].items()}
-        self._ktseed_observations = [
-            (dict(v), float(s)) for v, s in saved["observations"]
-        ]
-        if not saved["materialized"]:
-            self._ktseed_requested = make_saved_initializer(config)
+        try:
+            content = read_json(path)
+        except FileNotFoundError as error:
+            msg = (
+                f"The project's design file '{path}' is missing; oracle.json "
+                f"refers to it ({entry['points']} point(s), sha256 "
+                f"{entry['sha256']}). {remedy}"
+            )
+            raise StateFileError(msg) from error
+        except TornFileError as error:
+            raise _torn_error(error.path, error.detail) from error
+        points = content.get("points") if isinstance(content, dict) else None
+        if (
+            not isinstance(points, list)
+            or design_digest(points) != entry["sha256"]
+        ):
+            msg = (
+                f"The project's design file '{path}' does not match "
+                f"oracle.json (expected {entry['points']} point(s) with "
+                f"sha256 {entry['sha256']}). {remedy}"
+            )
+            raise StateFileError(msg)
+        return [dict(p) for p in points]
+
+    def _ktseed_check_files(self) -> None:
+        """Repairs or names torn state files before KerasTuner reads them."""
+        directory = _kt_private.project_directory(self)
+        if directory is None or not os.path.isdir(directory):
+            return
+        oracle_json = os.path.join(directory, "oracle.json")
+        known: set[str] = set()
+        if os.path.exists(oracle_json):
+            try:
+                known = set(read_json(oracle_json).get("start_order", []))
+            except TornFileError as error:
+                raise _torn_error(error.path, error.detail) from error
+        for name in sorted(os.listdir(directory)):
+            path = os.path.join(directory, name)
+            if name.endswith(".json") and name not in (
+                "oracle.json",
+                DESIGN_FILE,
+            ):
+                self._ktseed_check_tuner_file(path)
+            elif name.startswith("trial_") and os.path.isdir(path):
+                self._ktseed_check_trial_file(
+                    os.path.join(path, "trial.json"),
+                    name[len("trial_") :],
+                    known,
+                )
+
+    @staticmethod
+    def _ktseed_check_tuner_file(path: str) -> None:
+        try:
+            read_json(path)
+        except TornFileError as error:
+            write_json_atomically(path, {})
+            warnings.warn(
+                f"ktseed: the tuner state file '{path}' was torn "
+                f"({error.detail}: the search was killed while writing it); "
+                "it is rewritten as {}, the state KerasTuner's tuners keep "
+                "there. A custom tuner that saves more state there starts "
+                "from its defaults.",
+                KtseedWarning,
+                stacklevel=6,
+            )
+
+    @staticmethod
+    def _ktseed_check_trial_file(
+        path: str, trial_id: str, known: set[str]
+    ) -> None:
+        if not os.path.exists(path):
+            return
+        try:
+            read_json(path)
+        except TornFileError as error:
+            if trial_id in known:
+                raise _torn_error(error.path, error.detail) from error
+            aside = f"{path}.torn"
+            os.replace(path, aside)
+            warnings.warn(
+                f"ktseed: the trial file '{path}' was torn ({error.detail}) "
+                "and oracle.json never recorded that trial (it was being "
+                f"created when the search was killed); moved it to '{aside}'."
+                " The trial is created again.",
+                KtseedWarning,
+                stacklevel=6,
+            )
 
 
-__all__ = ["STATE_KEY", "SeededOracleMixin"]
+__all__ = ["DESIGN_FILE", "STATE_KEY", "SeededOracleMixin"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
@@ -10,10 +10,12 @@ from typing import Any
 import numpy as np
 from keras_tuner.oracles import BayesianOptimizationOracle
 
+from ktseed import checks
 from ktseed.errors import InitializerConfigError
 from ktseed.oracles import _kt_private
+from ktseed.oracles._arguments import parent_arguments
 from ktseed.oracles._seeding import SeededOracleMixin
-from ktseed.space import SpaceCodec
+from ktseed.prior_runs import trial_sort_key
 from ktseed.space import strip_tuner_keys
 
 if TYPE_CHECKING:
@@ -45,12 +47,13 @@ class SeededBayesianOptimizationOracle(
       against ``max_trials`` or reported by ``get_best_trials()``.
 
     After the switch, ``handoff`` decides how proposals are made:
-    ``"stock"`` (default) is KerasTuner's own GP step unchanged (isotropic
-    Matern kernel, lower confidence bound with ``beta``); ``"gp"`` is
-    ktseed's GP hand-off (:class:`~ktseed.oracles.gp_handoff.GPHandoff`:
-    one length scale per dimension, log expected improvement, categorical
-    choices, no repeated configurations), which the benchmark page compares
-    with the stock step and with Optuna.
+    ``"stock"`` (default) is KerasTuner's own GP step (isotropic Matern
+    kernel, lower confidence bound with ``beta``), whose values are brought
+    back into the space (in range, on the grid, native types); ``"gp"``, or
+    a :class:`~ktseed.oracles.GPHandoff` instance with options, is ktseed's
+    GP hand-off (one length scale per dimension, log expected improvement,
+    categorical choices, no repeated configurations), which the benchmark
+    page compares with the stock step and with the peers.
 
     Args:
         objective: As for ``keras_tuner.oracles.BayesianOptimizationOracle``.
@@ -69,8 +72,11 @@ class SeededBayesianOptimizationOracle(
         max_consecutive_failed_trials: As for the parent.
         initializer: The initial design: a registered name, a dict or an
             :class:`~ktseed.Initializer`.
-        handoff: ``"stock"`` or ``"gp"`` (see above).
-        handoff_options: Keyword arguments of the ``"gp"`` hand-off.
+        handoff: ``"stock"``, ``"gp"`` (shorthand for ``GPHandoff()``) or
+            a :class:`~ktseed.oracles.GPHandoff` (see above). A hand-off
+            without a seed takes the oracle's.
+        handoff_options: Deprecated: keyword arguments of the ``"gp"``
+            hand-off; pass ``handoff=GPHandoff(**options)`` instead.
     """
 
     _ktseed_supports_observations = True
@@ -89,71 +95,37 @@ class SeededBayesianOptimizationOracle(
         max_retries_per_trial: int = 0,
         max_consecutive_failed_trials: int = 3,
         initializer: InitializerSpec = "sobol",
-        handoff: str = "stock",
+        handoff: str | Any = "stock",
         handoff_options: Mapping[str, Any] | None = None,
     ) -> None:
-        if num_initial_points is not None and (
-            isinstance(num_initial_points, bool)
-            or not isinstance(num_initial_points, (int, np.integer))
-            or num_initial_points < 0
-        ):
-            msg = (
-                "`num_initial_points` must be a non-negative integer or None "
-                f"(got {num_initial_points!r})."
-            )
-            raise InitializerConfigError(msg)
-        if handoff not in HANDOFFS:
-            msg = (
-                f"`handoff` must be one of {list(HANDOFFS)!r} "
-                f"(got {handoff!r})."
-            )
-            raise InitializerConfigError(msg)
-        if handoff_options and handoff != "gp":
-            msg = "`handoff_options` only apply to handoff='gp'."
-            raise InitializerConfigError(msg)
-        if num_initial_points is not None:
-            num_initial_points = int(num_initial_points)
-        super().__init__(
-            objective=objective,
-            max_trials=max_trials,
-            num_initial_points=num_initial_points,
-            alpha=alpha,
-            beta=beta,
-            seed=seed,
-            hyperparameters=hyperparameters,
-            allow_new_entries=allow_new_entries,
-            tune_new_entries=tune_new_entries,
-            max_retries_per_trial=max_retries_per_trial,
-            max_consecutive_failed_trials=max_consecutive_failed_trials,
+        num_initial_points = checks.integer(
+            num_initial_points, "num_initial_points", optional=True
         )
-        self.handoff = handoff
-        self.handoff_options = dict(handoff_options or {})
+        proposer = _make_handoff(handoff, handoff_options)
+        super().__init__(
+            **parent_arguments(BayesianOptimizationOracle, locals())
+        )
         self._ktseed_setup(initializer, seed)
+        self.handoff = "stock" if proposer is None else "gp"
+        self._ktseed_handoff = proposer
+        self.handoff_options = (
+            {} if proposer is None else _non_default_options(proposer)
+        )
         self._ktseed_proposer: Any = None
-        self._ktseed_codec: SpaceCodec | None = None
-        if handoff == "gp":
-            if "seed" in self.handoff_options:
-                msg = (
-                    "`handoff_options` must not contain 'seed': the GP "
-                    "hand-off takes the oracle's `seed`."
-                )
-                raise InitializerConfigError(msg)
-            # Validate now, and keep the normalised, JSON-safe options
-            # (NumPy numbers in them would break oracle.json).
-            config = self._ktseed_make_proposer().get_config()
-            self.handoff_options = {k: config[k] for k in self.handoff_options}
 
     # ------------------------------------------------------- proposals
     def populate_space(self, trial_id: str) -> dict[str, Any]:
         """Design point, else random (initial phase), else a GP proposal."""
-        values = self._ktseed_next_design_values(trial_id)
+        values = self._ktseed_design_values(trial_id)
         if values is not None:
             return {"status": "RUNNING", "values": values}
         if self._ktseed_in_initial_phase():
-            return _kt_private.random_response(self)
-        if self.handoff == "stock":
-            return _kt_private.stock_gp_step(self, trial_id)
-        return self._ktseed_gp_handoff_step()
+            response = _kt_private.random_response(self)
+        elif self.handoff == "stock":
+            response = self._ktseed_stock_gp_step(trial_id)
+        else:
+            response = self._ktseed_gp_handoff_step()
+        return self._ktseed_sanitize(response)
 
     @property
     def effective_num_initial_points(self) -> int | None:
@@ -164,73 +136,81 @@ class SeededBayesianOptimizationOracle(
         """
         if self.num_initial_points is not None:
             return max(int(self.num_initial_points), 1)
-        if self._ktseed_design is None:
+        schedule = self._ktseed
+        if not schedule.materialized:
             return None
-        size = len(self._ktseed_design)
-        if size == 0 and not self._ktseed_observations:
+        if schedule.size == 0 and not schedule.observations:
             return max(3 * len(self.hyperparameters.space), 3)
-        return max(size, 1)
+        return max(schedule.size, 1)
 
     def _ktseed_in_initial_phase(self) -> bool:
         completed = sum(
             1 for t in self.trials.values() if t.status == "COMPLETED"
         )
-        available = completed + len(self._ktseed_observations)
+        available = completed + len(self._ktseed.observations)
         needed = self.effective_num_initial_points
-        assert needed is not None  # the design is built before this runs
+        if needed is None:  # the space is still empty: KerasTuner's rule
+            needed = max(3 * len(self.hyperparameters.space), 3)
         return available < needed
 
     def _ktseed_minimised(self, score: float) -> float:
         return -score if self.objective.direction == "max" else score
 
-    def _ktseed_current_codec(self) -> SpaceCodec:
-        size = len(self.hyperparameters.space)
-        if self._ktseed_codec is None or len(self._ktseed_codec) != size:
-            self._ktseed_codec = SpaceCodec(self.hyperparameters)
-        return self._ktseed_codec
-
     def _ktseed_extra_observations(
         self,
     ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-        codec = self._ktseed_current_codec()
-        if not self._ktseed_observations:
+        codec = self._ktseed_codec()
+        observations = self._ktseed.observations
+        if not observations:
             return np.zeros((0, codec.dimension)), np.zeros(0)
-        x = codec.encode_many([v for v, _ in self._ktseed_observations])
-        y = np.array(
-            [self._ktseed_minimised(s) for _, s in self._ktseed_observations]
-        )
+        x = codec.encode_many([v for v, _ in observations])
+        y = np.array([self._ktseed_minimised(s) for _, s in observations])
         return x, y
 
     def _ktseed_make_proposer(self) -> Any:
+        """The GP proposer, seeded with the oracle's seed if it has none."""
         if self._ktseed_proposer is None:
-            module = importlib.import_module("ktseed.oracles.gp_handoff")
-            self._ktseed_proposer = module.GPHandoff(
-                seed=self.seed, **self.handoff_options
-            )
+            handoff = self._ktseed_handoff
+            config = handoff.get_config()
+            if config.get("seed") is None:
+                config["seed"] = self.seed
+            self._ktseed_proposer = type(handoff).from_config(config)
         return self._ktseed_proposer
 
     def _ktseed_gp_handoff_step(self) -> dict[str, Any]:
-        codec = self._ktseed_current_codec()
+        codec = self._ktseed_codec()
+        # In trial-id order, so that a resumed search (whose trials come
+        # back in directory-listing order) makes the same proposal.
+        completed = sorted(
+            (
+                t
+                for t in self.trials.values()
+                if t.status == "COMPLETED" and t.score is not None
+            ),
+            key=lambda t: trial_sort_key(t.trial_id),
+        )
         observations: list[tuple[Values, float]] = [
             (
                 strip_tuner_keys(t.hyperparameters.values),
                 self._ktseed_minimised(float(t.score)),
             )
-            for t in self.trials.values()
-            if t.status == "COMPLETED" and t.score is not None
+            for t in completed
         ]
         observations += [
-            (v, self._ktseed_minimised(s)) for v, s in self._ktseed_observations
+            (v, self._ktseed_minimised(s)) for v, s in self._ktseed.observations
         ]
         pending = [
             strip_tuner_keys(t.hyperparameters.values)
-            for t in self.ongoing_trials.values()
+            for t in sorted(
+                self.ongoing_trials.values(),
+                key=lambda t: trial_sort_key(t.trial_id),
+            )
         ]
         values = self._ktseed_make_proposer().propose(
             codec,
             observations,
             pending=pending,
-            is_tried=lambda v: _kt_private.is_duplicate(self, dict(v)),
+            is_tried=lambda v: _kt_private.is_duplicate(self, v),
         )
         if values is None:
             # Every configuration the model can reach was tried: fall back
@@ -258,8 +238,69 @@ class SeededBayesianOptimizationOracle(
         """
         super().set_state(state)
         _kt_private.reseed_acquisition(self, len(self.trials))
-        self._ktseed_codec = None
+        self._ktseed_codec_cache = None
         self._ktseed_proposer = None  # rebuilt with the restored seed
+
+
+def _make_handoff(handoff: Any, options: Mapping[str, Any] | None) -> Any:
+    """The GP proposer for ``handoff`` (``None`` for the stock GP step).
+
+    Raises:
+        InitializerConfigError: For an unknown hand-off, or options with
+            another hand-off than ``"gp"``.
+        HandoffConfigError: For invalid options.
+    """
+    from ktseed.oracles.gp_handoff import GPHandoff
+
+    if isinstance(handoff, GPHandoff):
+        if options:
+            msg = (
+                "`handoff_options` only apply to handoff='gp'; pass the "
+                "options to GPHandoff(...) instead."
+            )
+            raise InitializerConfigError(msg)
+        return handoff
+    _check_handoff_name(handoff)
+    if options and handoff != "gp":
+        msg = "`handoff_options` only apply to handoff='gp'."
+        raise InitializerConfigError(msg)
+    if handoff == "stock":
+        return None
+    if options:
+        warnings.warn(
+            "`handoff_options` is deprecated: pass "
+            "handoff=GPHandoff(**options) (from ktseed.oracles import "
+            "GPHandoff) instead of handoff='gp' with handoff_options.",
+            DeprecationWarning,
+            stacklevel=4,
+        )
+        if "seed" in options:
+            msg = (
+                "`handoff_options` must not contain 'seed': the GP "
+                "hand-off takes the oracle's `seed`."
+            )
+            raise InitializerConfigError(msg)
+    return GPHandoff(**dict(options or {}))
+
+
+def _check_handoff_name(handoff: object) -> None:
+    if handoff not in HANDOFFS or not isinstance(handoff, str):
+        msg = (
+            f"`handoff` must be one of {list(HANDOFFS)!r} (got {handoff!r}) "
+            "or a ktseed.oracles.GPHandoff."
+        )
+        raise InitializerConfigError(msg)
+
+
+def _non_default_options(proposer: Any) -> dict[str, Any]:
+    """The proposer's options that differ from the defaults (JSON-safe)."""
+    config = proposer.get_config()
+    defaults = type(proposer)().get_config()
+    return {
+        k: v
+        for k, v in config.items()
+        if k not in ("name", "seed") and v != defaults.get(k)
+    }
 
 
 __all__ = ["HANDOFFS", "SeededBayesianOptimizationOracle"]

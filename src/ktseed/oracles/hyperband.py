@@ -8,7 +8,9 @@ from typing import Any
 from keras_tuner.oracles import HyperbandOracle
 
 from ktseed.oracles import _kt_private
+from ktseed.oracles._arguments import parent_arguments
 from ktseed.oracles._seeding import SeededOracleMixin
+from ktseed.schedule import Capacity
 
 if TYPE_CHECKING:
     from ktseed.registry import InitializerSpec
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
 
 
 class SeededHyperbandOracle(
-    _kt_private.RandomValuesHook, SeededOracleMixin, HyperbandOracle
+    _kt_private.Round0Hook, SeededOracleMixin, HyperbandOracle
 ):
     """KerasTuner's Hyperband, whose new candidates start with a design.
 
@@ -60,41 +62,26 @@ class SeededHyperbandOracle(
         max_consecutive_failed_trials: int = 3,
         initializer: InitializerSpec = "sobol",
     ) -> None:
-        super().__init__(
-            objective=objective,
-            max_epochs=max_epochs,
-            factor=factor,
-            hyperband_iterations=hyperband_iterations,
-            seed=seed,
-            hyperparameters=hyperparameters,
-            allow_new_entries=allow_new_entries,
-            tune_new_entries=tune_new_entries,
-            max_retries_per_trial=max_retries_per_trial,
-            max_consecutive_failed_trials=max_consecutive_failed_trials,
-        )
-        self._ktseed_current_trial_id: str | None = None
+        super().__init__(**parent_arguments(HyperbandOracle, locals()))
         self._ktseed_setup(initializer, seed)
 
     def populate_space(self, trial_id: str) -> dict[str, Any]:
         """Hyperband's own step; its new candidates come from the design."""
-        self._ktseed_current_trial_id = trial_id
-        try:
-            response: dict[str, Any] = super().populate_space(trial_id)
-        finally:
-            self._ktseed_current_trial_id = None
-        return response
+        response: dict[str, Any] = super().populate_space(trial_id)
+        if not self.design_exhausted:
+            self._ktseed_check_round0(trial_id, response)
+        return self._ktseed_sanitize(response)
 
-    def _ktseed_values_instead_of_random(self) -> Values | None:
-        if self._ktseed_current_trial_id is None:
-            return None
-        return self._ktseed_next_design_values(self._ktseed_current_trial_id)
+    def _ktseed_round0_values(self, trial_id: str) -> Values | None:
+        return self._ktseed_design_values(trial_id)
 
-    def _ktseed_capacity(self) -> int | None:
-        return _kt_private.hyperband_round0_capacity(self)
-
-    def _ktseed_capacity_reason(self) -> str:
-        return (
-            f"the round-0 slots of {self.hyperband_iterations} Hyperband "
-            f"iteration(s) with max_epochs={self.max_epochs}, "
-            f"factor={self.factor}"
+    def _ktseed_capacity(self) -> Capacity:
+        return Capacity(
+            owner=type(self).__name__,
+            trials=_kt_private.hyperband_round0_capacity(self),
+            reason=(
+                f"the round-0 slots of {self.hyperband_iterations} Hyperband "
+                f"iteration(s) with max_epochs={self.max_epochs}, "
+                f"factor={self.factor}"
+            ),
         )

@@ -7,6 +7,7 @@ from typing import Any
 
 from keras_tuner.oracles import RandomSearchOracle
 
+from ktseed.oracles._arguments import parent_arguments
 from ktseed.oracles._seeding import SeededOracleMixin
 
 if TYPE_CHECKING:
@@ -60,22 +61,12 @@ class SeededRandomSearchOracle(SeededOracleMixin, RandomSearchOracle):
         max_consecutive_failed_trials: int = 3,
         initializer: InitializerSpec = "sobol",
     ) -> None:
-        super().__init__(
-            objective=objective,
-            max_trials=max_trials,
-            seed=seed,
-            hyperparameters=hyperparameters,
-            allow_new_entries=allow_new_entries,
-            tune_new_entries=tune_new_entries,
-            max_retries_per_trial=max_retries_per_trial,
-            max_consecutive_failed_trials=max_consecutive_failed_trials,
-        )
+        super().__init__(**parent_arguments(RandomSearchOracle, locals()))
         self._ktseed_setup(initializer, seed)
 
     def populate_space(self, trial_id: str) -> dict[str, Any]:
         """The next design point, or else the parent's random draw."""
-        values = self._ktseed_next_design_values(trial_id)
+        values = self._ktseed_design_values(trial_id)
         if values is not None:
             return {"status": "RUNNING", "values": values}
-        response: dict[str, Any] = super().populate_space(trial_id)
-        return response
+        return self._ktseed_sanitize(super().populate_space(trial_id))
