@@ -35,7 +35,6 @@ import difflib
 import json
 import math
 import os
-import random
 from dataclasses import dataclass
 from dataclasses import field
 from typing import TYPE_CHECKING
@@ -644,182 +643,23 @@ def _parse_oracle(state: Any, path: str) -> dict[str, Any]:
     return config
 
 
-# --------------------------------------------------------------- synthesis
-_SYNTHETIC_SPACE: list[dict[str, Any]] = [
-    {
-        "class_name": "Int",
-        "config": {
-            "name": "units",
-            "default": None,
-            "conditions": [],
-            "min_value": 32,
-            "max_value": 512,
-            "step": 32,
-            "sampling": "linear",
-        },
-    },
-    {
-        "class_name": "Float",
-        "config": {
-            "name": "lr",
-            "default": 0.0001,
-            "conditions": [],
-            "min_value": 0.0001,
-            "max_value": 0.1,
-            "step": None,
-            "sampling": "log",
-        },
-    },
-    {
-        "class_name": "Choice",
-        "config": {
-            "name": "act",
-            "default": "relu",
-            "conditions": [],
-            "values": ["relu", "tanh", "elu"],
-            "ordered": False,
-        },
-    },
-    {
-        "class_name": "Boolean",
-        "config": {"name": "bn", "default": False, "conditions": []},
-    },
-    {
-        "class_name": "Float",
-        "config": {
-            "name": "dropout",
-            "default": 0.0,
-            "conditions": [],
-            "min_value": 0.0,
-            "max_value": 0.5,
-            "step": 0.1,
-            "sampling": "linear",
-        },
-    },
-    {
-        "class_name": "Choice",
-        "config": {
-            "name": "layers",
-            "default": 1,
-            "conditions": [],
-            "values": [1, 2, 3],
-            "ordered": True,
-        },
-    },
-    {
-        "class_name": "Int",
-        "config": {
-            "name": "units_2",
-            "default": None,
-            "conditions": [
-                {
-                    "class_name": "Parent",
-                    "config": {"name": "layers", "values": [2, 3]},
-                }
-            ],
-            "min_value": 8,
-            "max_value": 64,
-            "step": None,
-            "sampling": "log",
-        },
-    },
-]
+def __getattr__(name: str) -> Any:
+    # 0.1 kept its project writer here; it moved to ktseed.testing.projects.
+    if name == "write_synthetic_project":
+        import warnings
 
+        from ktseed.testing import projects
 
-def write_synthetic_project(
-    directory: str | os.PathLike[str],
-    project_name: str,
-    n_trials: int,
-    *,
-    seed: int = 0,
-    epochs: int = 1,
-    failed_every: int = 0,
-) -> str:
-    """Writes a KerasTuner-format project with ``n_trials`` trials, fast.
-
-    For benchmarks of :func:`load_prior_run` and for tests. The files have
-    exactly the structure KerasTuner 1.4 writes (``trial_<id>/trial.json``
-    with the full space config, values, metric histories, score, best step
-    and status, plus ``oracle.json``), over a fixed 7-hyperparameter space
-    with a conditional hyperparameter, and are written without importing
-    KerasTuner (10,000 trials take a few seconds).
-
-    Args:
-        directory: Parent directory (created if needed).
-        project_name: Project sub-directory name.
-        n_trials: Number of trials.
-        seed: Seed of the random values and scores.
-        epochs: Steps per trial in the ``score`` metric's history.
-        failed_every: Make every ``failed_every``-th trial FAILED (0: none).
-
-    Returns:
-        The project directory.
-    """
-    rng = random.Random(seed)
-    project_dir = os.path.join(os.fspath(directory), project_name)
-    os.makedirs(project_dir, exist_ok=True)
-    width = len(str(n_trials))
-    space_config = {"space": _SYNTHETIC_SPACE, "values": {}}
-    for index in range(n_trials):
-        trial_id = f"{index:0{width}d}"
-        values: dict[str, Any] = {
-            "units": 32 * rng.randint(1, 16),
-            "lr": 10 ** rng.uniform(-4, -1),
-            "act": rng.choice(["relu", "tanh", "elu"]),
-            "bn": rng.random() < 0.5,
-            # KerasTuner's grid of Float(0, 0.5, step=0.1) stops at 0.4:
-            # it has (0.5 - 0) // 0.1 + 1 = 5 values (0.5 // 0.1 == 4.0).
-            "dropout": [0.0, 0.1, 0.2, 0.30000000000000004, 0.4][
-                rng.randint(0, 4)
-            ],
-            "layers": rng.choice([1, 2, 3]),
-        }
-        if values["layers"] != 1:
-            values["units_2"] = rng.randint(8, 64)
-        failed = failed_every > 0 and index % failed_every == failed_every - 1
-        losses = [rng.uniform(0.0, 10.0) for _ in range(epochs)]
-        history = [
-            {"value": [loss], "step": step} for step, loss in enumerate(losses)
-        ]
-        best = min(losses)
-        best_step = losses.index(best)
-        state = {
-            "trial_id": trial_id,
-            "hyperparameters": {"space": _SYNTHETIC_SPACE, "values": values},
-            "metrics": {
-                "metrics": (
-                    {}
-                    if failed
-                    else {
-                        "score": {"direction": "min", "observations": history}
-                    }
-                )
-            },
-            "score": None if failed else best,
-            "best_step": 0 if failed else best_step,
-            "status": "FAILED" if failed else COMPLETED,
-            "message": "synthetic failure" if failed else None,
-        }
-        trial_dir = os.path.join(project_dir, f"trial_{trial_id}")
-        os.makedirs(trial_dir, exist_ok=True)
-        with open(os.path.join(trial_dir, "trial.json"), "w") as file:
-            file.write(json.dumps(state))
-    oracle = {
-        "ongoing_trials": {},
-        "hyperparameters": space_config,
-        "start_order": [],
-        "end_order": [],
-        "run_times": {},
-        "retry_queue": [],
-        "seed": seed,
-        "seed_state": seed,
-        "tried_so_far": [],
-        "id_to_hash": {},
-        "display": {},
-    }
-    with open(os.path.join(project_dir, "oracle.json"), "w") as file:
-        file.write(json.dumps(oracle))
-    return project_dir
+        warnings.warn(
+            "ktseed.prior_runs.write_synthetic_project moved to "
+            "ktseed.testing.projects.write_synthetic_project; import it "
+            "from there.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return projects.write_synthetic_project
+    msg = f"module 'ktseed.prior_runs' has no attribute {name!r}"
+    raise AttributeError(msg)
 
 
 __all__ = [
@@ -830,5 +670,4 @@ __all__ = [
     "check_project",
     "load_prior_run",
     "trial_sort_key",
-    "write_synthetic_project",
 ]

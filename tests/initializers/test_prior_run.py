@@ -16,13 +16,13 @@ from ktseed.initializers import PriorRunInitializer
 from ktseed.initializers.base import default_n_points
 from ktseed.oracles import SeededBayesianOptimizationOracle
 from ktseed.prior_runs import load_prior_run
-from ktseed.prior_runs import write_synthetic_project
-from tests.data.projects import mixed_hypermodel
-from tests.data.projects import mixed_score
-from tests.data.projects import trial_state
-from tests.data.projects import write_hyperband_project
-from tests.data.projects import write_project
-from tests.data.projects import write_trial_json
+from ktseed.testing.projects import mixed_hypermodel
+from ktseed.testing.projects import mixed_score
+from ktseed.testing.projects import trial_state
+from ktseed.testing.projects import write_hyperband_project
+from ktseed.testing.projects import write_project
+from ktseed.testing.projects import write_synthetic_project
+from ktseed.testing.projects import write_trial_json
 from tests.helpers import FormulaTuner
 
 
