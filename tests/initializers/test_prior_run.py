@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 import keras_tuner as kt
+import numpy as np
 import pytest
 
 from ktseed import DataSourceError
@@ -705,6 +706,27 @@ def test_constructor_validates_eagerly(tmp_path, kwargs, pattern):
         InitializerConfigError, match=r"initializer 'prior_run': " + pattern
     ):
         PriorRunInitializer(**arguments)
+
+
+def test_constructor_checks_normalise_and_suggest(tmp_path):
+    # The shared checks: NumPy integers become native ints (the config
+    # goes to oracle.json), and a near miss gets a "did you mean".
+    init = PriorRunInitializer(
+        tmp_path,
+        "p",
+        top_k=np.int64(3),
+        max_observations=np.int32(5),
+        check_exists=False,
+    )
+    config = init.get_config()
+    assert type(config["top_k"]) is int and config["top_k"] == 3
+    assert type(config["max_observations"]) is int
+    assert json.loads(json.dumps(config)) == config
+    with pytest.raises(
+        InitializerConfigError,
+        match=r"`mode` must be 'replay' or 'observe' \(got 'replai'\)\. Did you mean 'replay'\?$",
+    ):
+        PriorRunInitializer(tmp_path, "p", mode="replai", check_exists=False)
 
 
 def test_config_round_trip(runs):
