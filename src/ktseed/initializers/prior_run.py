@@ -138,10 +138,13 @@ class PriorRunInitializer(Initializer):
         n_points: Caps the replay design (with ``top_k``, the smaller of
             the two applies). Not allowed in observe mode.
         check_exists: Check at construction that the project directory
-            exists, so that a typo fails before any trial runs. The trials
-            themselves are read when the design is generated.
-            :meth:`from_config` does not check (a resumed search uses the
-            stored points even if the project was moved since).
+            exists, so that a typo fails before any trial runs, whether the
+            initializer is given as an instance or as a dict. The trials
+            themselves are read when the design is generated. A resumed
+            search rebuilds its saved initializer with
+            :meth:`from_saved_config`, which does not check: its design and
+            observations are saved already. To resume after the project
+            moved or was deleted, pass ``check_exists=False``.
 
     Raises:
         InitializerConfigError: For an argument of the wrong type or value.
@@ -226,7 +229,14 @@ class PriorRunInitializer(Initializer):
         self.directory = os.fspath(directory)
         self.project_name = project_name
         if check_exists:
-            check_project(self.directory, self.project_name)
+            try:
+                check_project(self.directory, self.project_name)
+            except DataSourceError as error:
+                msg = (
+                    f"{error} (To resume a search whose design is saved "
+                    "without this project, pass check_exists=False.)"
+                )
+                raise DataSourceError(msg) from error
 
     # -------------------------------------------------------------- config
     def get_config(self) -> dict[str, Any]:
@@ -245,12 +255,16 @@ class PriorRunInitializer(Initializer):
         }
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Initializer:
-        """Rebuilds the initializer without checking that the project exists.
+    def from_saved_config(cls, config: Mapping[str, Any]) -> Initializer:
+        """Rebuilds a saved search's initializer without checking the project.
 
-        The project is read (and checked) when the design is generated.
+        A resumed search has its design and observations in its own state,
+        so the prior project may have moved or gone since; it is read (and
+        checked) only if a design is generated from this initializer.
+        :meth:`from_config` (a dict given to an oracle) checks, as the
+        constructor does.
         """
-        return super().from_config({"check_exists": False, **config})
+        return cls.from_config({**config, "check_exists": False})
 
     # -------------------------------------------------------------- design
     def size_hint(self) -> int | None:
