@@ -119,9 +119,11 @@ def write_project(
     """
     import keras_tuner as kt
 
+    if objective is None:
+        objective = kt.Objective("score", "min")
     if oracle is None:
         oracle = kt.oracles.RandomSearchOracle(
-            objective=objective or kt.Objective("score", "min"),
+            objective=objective,
             max_trials=max_trials,
             seed=seed,
         )
@@ -166,6 +168,9 @@ def write_hyperband_project(
 
 
 # ----------------------------------------------------------- synthesis
+#: The space of :func:`write_synthetic_project`, as
+#: ``HyperParameters.get_config()["space"]`` gives it: 7 hyperparameters,
+#: ``units_2`` active when ``layers`` is 2 or 3.
 _SYNTHETIC_SPACE: list[dict[str, Any]] = [
     {
         "class_name": "Int",
