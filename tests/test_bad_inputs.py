@@ -29,7 +29,7 @@ from ktseed import registry
 from ktseed.oracles import SeededBayesianOptimizationOracle
 from ktseed.oracles import SeededHyperbandOracle
 from ktseed.oracles import SeededRandomSearchOracle
-from tests.data.projects import write_project
+from ktseed.testing.projects import write_project
 from tests.helpers import FormulaTuner
 
 HEADER = "units,lr,act,bn,layers,units_2\n"

@@ -12,10 +12,10 @@ from ktseed.cli import main
 from ktseed.export import select_trials
 from ktseed.initializers import CSVInitializer
 from ktseed.prior_runs import load_prior_run
-from tests.data.projects import mixed_score
-from tests.data.projects import trial_state
-from tests.data.projects import write_project
-from tests.data.projects import write_trial_json
+from ktseed.testing.projects import mixed_score
+from ktseed.testing.projects import trial_state
+from ktseed.testing.projects import write_project
+from ktseed.testing.projects import write_trial_json
 
 
 def run(*argv: str) -> tuple[int, str]:

@@ -12,13 +12,13 @@ from ktseed.prior_runs import PriorRun
 from ktseed.prior_runs import check_project
 from ktseed.prior_runs import load_prior_run
 from ktseed.prior_runs import trial_sort_key
-from ktseed.prior_runs import write_synthetic_project
-from tests.data.projects import epoch_score
-from tests.data.projects import mixed_score
-from tests.data.projects import trial_state
-from tests.data.projects import write_hyperband_project
-from tests.data.projects import write_project
-from tests.data.projects import write_trial_json
+from ktseed.testing.projects import epoch_score
+from ktseed.testing.projects import mixed_score
+from ktseed.testing.projects import trial_state
+from ktseed.testing.projects import write_hyperband_project
+from ktseed.testing.projects import write_project
+from ktseed.testing.projects import write_synthetic_project
+from ktseed.testing.projects import write_trial_json
 
 
 @pytest.fixture(scope="module")
@@ -458,3 +458,13 @@ def test_synthetic_project_matches_keras_tuner_loading(tmp_path):
     for record in run.trials:
         codec.validate(record.values)
     assert project == str(tmp_path / "synth")
+
+
+def test_the_old_home_of_the_synthetic_writer_still_works():
+    import ktseed.prior_runs
+
+    with pytest.warns(DeprecationWarning, match=r"moved to ktseed\.testing"):
+        old = ktseed.prior_runs.write_synthetic_project
+    assert old is write_synthetic_project
+    with pytest.raises(AttributeError, match="no attribute 'write_project'"):
+        _ = ktseed.prior_runs.write_project

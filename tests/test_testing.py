@@ -24,7 +24,7 @@ from ktseed import UnitCubeInitializer
 from ktseed.testing import InitializerContract
 from ktseed.testing import contract_score
 from ktseed.testing import contract_space
-from tests.data.projects import write_project
+from ktseed.testing.projects import write_project
 
 CSV_TEXT = """\
 units,lr,dropout,activation,layers,batch_norm,units_2,kind,momentum

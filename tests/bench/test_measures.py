@@ -6,6 +6,7 @@ import pytest
 
 from ktseed.bench import measures
 from ktseed.prior_runs import load_prior_run
+from ktseed.testing.projects import write_synthetic_project
 
 
 def test_design_quality_rows():
@@ -54,7 +55,7 @@ def test_design_build_times_skip_beyond_the_limit():
 
 
 def test_synthetic_project_loads(tmp_path):
-    measures.make_synthetic_project(tmp_path, "proj", 25)
+    write_synthetic_project(tmp_path, "proj", 25)
     run = load_prior_run(tmp_path, "proj")
     assert len(run.trials) == 25
     result = measures.prior_load_times(sizes=(30,), repeats=2)

@@ -21,10 +21,10 @@ from ktseed import make_initializer
 from ktseed.initializers.chain import member_seed
 from ktseed.oracles import SeededBayesianOptimizationOracle
 from ktseed.oracles import SeededRandomSearchOracle
-from tests.data.projects import SCORE_MIN
-from tests.data.projects import mixed_hypermodel
-from tests.data.projects import write_project
+from ktseed.testing.projects import mixed_hypermodel
+from ktseed.testing.projects import write_project
 from tests.helpers import SCORE
+from tests.helpers import SCORE as SCORE_MIN
 from tests.helpers import FormulaTuner
 from tests.helpers import small_space
 from tests.helpers import trial_values

@@ -17,8 +17,8 @@ from ktseed.cli import main
 from ktseed.initializers import CSVInitializer
 from ktseed.oracles import SeededRandomSearchOracle
 from ktseed.prior_runs import load_prior_run
-from tests.data.projects import mixed_score
-from tests.data.projects import write_project
+from ktseed.testing.projects import mixed_score
+from ktseed.testing.projects import write_project
 from tests.helpers import FormulaTuner
 from tests.helpers import trial_values
 

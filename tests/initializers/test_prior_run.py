@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import keras_tuner as kt
+import numpy as np
 import pytest
 
 from ktseed import DataSourceError
@@ -15,15 +17,18 @@ from ktseed import make_initializer
 from ktseed.initializers import PriorRunInitializer
 from ktseed.initializers.base import default_n_points
 from ktseed.oracles import SeededBayesianOptimizationOracle
+from ktseed.oracles import SeededRandomSearchOracle
 from ktseed.prior_runs import load_prior_run
-from ktseed.prior_runs import write_synthetic_project
-from tests.data.projects import mixed_hypermodel
-from tests.data.projects import mixed_score
-from tests.data.projects import trial_state
-from tests.data.projects import write_hyperband_project
-from tests.data.projects import write_project
-from tests.data.projects import write_trial_json
+from ktseed.registry import make_saved_initializer
+from ktseed.testing.projects import mixed_hypermodel
+from ktseed.testing.projects import mixed_score
+from ktseed.testing.projects import trial_state
+from ktseed.testing.projects import write_hyperband_project
+from ktseed.testing.projects import write_project
+from ktseed.testing.projects import write_synthetic_project
+from ktseed.testing.projects import write_trial_json
 from tests.helpers import FormulaTuner
+from tests.helpers import trial_values
 
 
 def mixed_space() -> kt.HyperParameters:
@@ -610,8 +615,8 @@ def test_missing_project_fails_at_construction(runs, tmp_path):
         DataSourceError, match=r"directory '.*nowhere' not found"
     ):
         PriorRunInitializer(tmp_path / "nowhere", "p")
-    # Rebuilt from a config (a resumed search): checked when read.
-    init = make_initializer(
+    # Rebuilt from a saved config (a resumed search): checked when read.
+    init = make_saved_initializer(
         {
             "name": "prior_run",
             "directory": str(tmp_path / "nowhere"),
@@ -622,6 +627,46 @@ def test_missing_project_fails_at_construction(runs, tmp_path):
         DataSourceError, match=r"directory '.*nowhere' not found"
     ):
         init.generate(mixed_space())
+
+
+@pytest.mark.parametrize(
+    "where",
+    [{"project_name": "nope"}, {"directory": "nowhere", "project_name": "p"}],
+    ids=["missing-project", "missing-directory"],
+)
+def test_a_dict_is_checked_when_the_search_is_built(runs, tmp_path, where):
+    directory = (
+        str(tmp_path / where["directory"])
+        if "directory" in where
+        else str(runs)
+    )
+    spec = {
+        "name": "prior_run",
+        "directory": directory,
+        "project_name": where["project_name"],
+    }
+    with pytest.raises(DataSourceError) as instance_error:
+        PriorRunInitializer(directory, where["project_name"])
+    message = str(instance_error.value)
+    assert "pass check_exists=False" in message
+    with pytest.raises(DataSourceError) as dict_error:
+        make_initializer(spec)
+    assert str(dict_error.value) == message
+    with pytest.raises(DataSourceError) as oracle_error:
+        SeededRandomSearchOracle(
+            objective=kt.Objective("score", "min"),
+            max_trials=4,
+            hyperparameters=mixed_space(),
+            initializer=spec,
+        )
+    assert str(oracle_error.value) == message
+    with pytest.raises(DataSourceError) as chain_error:
+        make_initializer({"name": "chain", "members": [spec, "sobol"]})
+    assert message in str(chain_error.value)
+    # Asked not to check, or rebuilt from a saved search: no error yet.
+    unchecked = make_initializer({**spec, "check_exists": False})
+    assert make_saved_initializer(spec) == unchecked
+    assert PriorRunInitializer.from_saved_config(spec) == unchecked
 
 
 def test_corrupt_trial_surfaces_from_generate(tmp_path):
@@ -707,6 +752,27 @@ def test_constructor_validates_eagerly(tmp_path, kwargs, pattern):
         PriorRunInitializer(**arguments)
 
 
+def test_constructor_checks_normalise_and_suggest(tmp_path):
+    # The shared checks: NumPy integers become native ints (the config
+    # goes to oracle.json), and a near miss gets a "did you mean".
+    init = PriorRunInitializer(
+        tmp_path,
+        "p",
+        top_k=np.int64(3),
+        max_observations=np.int32(5),
+        check_exists=False,
+    )
+    config = init.get_config()
+    assert type(config["top_k"]) is int and config["top_k"] == 3
+    assert type(config["max_observations"]) is int
+    assert json.loads(json.dumps(config)) == config
+    with pytest.raises(
+        InitializerConfigError,
+        match=r"`mode` must be 'replay' or 'observe' \(got 'replai'\)\. Did you mean 'replay'\?$",
+    ):
+        PriorRunInitializer(tmp_path, "p", mode="replai", check_exists=False)
+
+
 def test_config_round_trip(runs):
     init = PriorRunInitializer(
         runs,
@@ -746,3 +812,74 @@ def test_config_round_trip(runs):
 
 def test_registered_as_prior_run(clean_registry):
     assert get_initializer_class("prior_run") is PriorRunInitializer
+
+
+@pytest.mark.parametrize("mode", ["replay", "observe"])
+def test_a_resumed_search_needs_no_prior_project(tmp_path, mode):
+    """A search crashed midway resumes after its prior project is deleted:
+    its design and observations are saved, and the saved initializer is
+    rebuilt without looking for the project."""
+    prior = tmp_path / "prior"
+    write_project(prior, "mixed", max_trials=8, seed=4)
+    spec = {
+        "name": "prior_run",
+        "directory": str(prior),
+        "project_name": "mixed",
+        "mode": mode,
+        **({"top_k": 4} if mode == "replay" else {}),
+    }
+
+    def build(spec):
+        common = {
+            "objective": kt.Objective("score", "min"),
+            "max_trials": 7,
+            "seed": 3,
+            "hyperparameters": mixed_space(),
+            "initializer": spec,
+        }
+        if mode == "observe":
+            # The 8 observations count as initial points: stay random.
+            return SeededBayesianOptimizationOracle(
+                num_initial_points=50, **common
+            )
+        return SeededRandomSearchOracle(**common)
+
+    calls = []
+
+    def formula(values):
+        calls.append(values)
+        if len(calls) == 3:
+            raise KeyboardInterrupt  # a crash in the third trial
+        return mixed_score(values)
+
+    def tuner(oracle, overwrite):
+        return FormulaTuner(
+            oracle=oracle,
+            formula=formula,
+            directory=str(tmp_path / "runs"),
+            project_name="search",
+            overwrite=overwrite,
+        )
+
+    crashed = build(spec)
+    with pytest.raises(KeyboardInterrupt):
+        tuner(crashed, overwrite=True).search(verbose=0)
+    design, saved = crashed.design, crashed.initializer
+    assert len(design) == (4 if mode == "replay" else 0)
+    shutil.rmtree(prior)
+
+    # The same script again: the dict is checked when the search is built.
+    with pytest.raises(DataSourceError, match=r"pass check_exists=False\.\)$"):
+        build(spec)
+    oracle = build({**spec, "check_exists": False})
+    tuner(oracle, overwrite=False).search(verbose=0)
+    assert oracle.initializer == saved  # rebuilt from the saved config
+    assert oracle.design == design
+    assert len(oracle.trials) == 7
+    assert {t.status for t in oracle.trials.values()} == {"COMPLETED"}
+    ids = oracle.design_trial_ids
+    assert [oracle.design_index(t) for t in ids] == list(range(len(design)))
+    assert trial_values(oracle)[: len(design)] == design
+    ran = [json.dumps(v, sort_keys=True) for v in trial_values(oracle)]
+    assert len(set(ran)) == 7  # no configuration twice
+    assert len(calls) == 8 and calls[3] == calls[2]  # the crashed trial re-ran

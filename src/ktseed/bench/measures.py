@@ -15,7 +15,7 @@
   one of ktseed's GP hand-off, on the same completed trials, in one run.
 * :func:`prior_load_times`: time of
   ``ktseed.prior_runs.load_prior_run`` on synthetic KerasTuner projects of
-  100 to 10,000 trials.
+  100 to 10,000 trials (``ktseed.testing.projects.write_synthetic_project``).
 
 Each function returns ``{"config": ..., "rows": [...], "notes": [...]}``.
 """
@@ -23,7 +23,6 @@ Each function returns ``{"config": ..., "rows": [...], "notes": [...]}``.
 from __future__ import annotations
 
 import functools
-import json
 import math
 import shutil
 import tempfile
@@ -392,77 +391,6 @@ def _growth(measured: Sequence[tuple[int, float]]) -> float:
 
 
 # ------------------------------------------------------ prior load times
-def make_synthetic_project(
-    directory: Path, project_name: str, n_trials: int, *, seed: int = 1
-) -> None:
-    """Writes a KerasTuner project with ``n_trials`` COMPLETED trials.
-
-    A real 2-trial random search on the ``mixed`` problem gives the file
-    layout (``oracle.json``, ``trial_<id>/trial.json``); its trial file is
-    then copied with fresh random values and scores, and ``oracle.json``
-    lists every trial, as KerasTuner would write them.
-    """
-    import keras_tuner as kt
-    from keras_tuner import oracles as kt_oracles
-
-    from ktseed.bench.execute import ObjectiveTuner
-
-    problem = get_problem("mixed")
-    oracle = kt_oracles.RandomSearchOracle(
-        objective=kt.Objective(problem.metric, problem.direction),
-        max_trials=2,
-        seed=seed,
-        hyperparameters=problem.space(),
-    )
-    tuner = ObjectiveTuner(
-        problem,
-        seed,
-        oracle=oracle,
-        directory=str(directory),
-        project_name=project_name,
-        overwrite=True,
-    )
-    tuner.search(verbose=0)
-    project = Path(directory) / project_name
-    template_dir = sorted(project.glob("trial_*"))[0]
-    template = json.loads((template_dir / "trial.json").read_text())
-    for old in project.glob("trial_*"):
-        shutil.rmtree(old)
-    from ktseed.space import SpaceCodec
-
-    codec = SpaceCodec(problem.space())
-    rng = np.random.default_rng(seed)
-    points = codec.decode(rng.random((n_trials, codec.dimension)))
-    width = len(str(n_trials))
-    ids = []
-    metric_state = template["metrics"]["metrics"][problem.metric]
-    for index, values in enumerate(points):
-        trial_id = f"{index:0{width}d}"
-        ids.append(trial_id)
-        score = problem.evaluate(values)
-        state = dict(template)
-        state["trial_id"] = trial_id
-        state["hyperparameters"] = {
-            "space": template["hyperparameters"]["space"],
-            "values": values,
-        }
-        metric = dict(metric_state)
-        metric["observations"] = [{"value": [score], "step": 0}]
-        state["metrics"] = {"metrics": {problem.metric: metric}}
-        state["score"] = score
-        state["best_step"] = 0
-        state["status"] = "COMPLETED"
-        folder = project / f"trial_{trial_id}"
-        folder.mkdir()
-        (folder / "trial.json").write_text(json.dumps(state))
-    oracle_file = project / "oracle.json"
-    oracle_state = json.loads(oracle_file.read_text())
-    oracle_state["start_order"] = ids
-    oracle_state["end_order"] = ids
-    oracle_state["run_times"] = dict.fromkeys(ids, 1)
-    oracle_file.write_text(json.dumps(oracle_state))
-
-
 def prior_load_times(
     *, sizes: Sequence[int] = (100, 1000, 10_000), repeats: int = 3
 ) -> Measure:
@@ -487,11 +415,13 @@ def prior_load_times(
                 f"is not available ({error})."
             ],
         }
+    from ktseed.testing.projects import write_synthetic_project
+
     rows = []
     root = Path(tempfile.mkdtemp(prefix="ktseed-prior-", dir=scratch_root()))
     try:
         for size in sizes:
-            make_synthetic_project(root, f"p{size}", size)
+            write_synthetic_project(root, f"p{size}", size, seed=1)
             start = time.perf_counter()
             run = load_prior_run(root, f"p{size}")
             first = time.perf_counter() - start
@@ -612,6 +542,5 @@ __all__ = [
     "gp_step_times",
     "design_build_times",
     "design_quality",
-    "make_synthetic_project",
     "prior_load_times",
 ]

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import math
 import os
 import warnings
-from dataclasses import dataclass
-from dataclasses import field
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
 
+from ktseed import checks
 from ktseed.errors import DataSourceError
 from ktseed.errors import InitializerConfigError
 from ktseed.errors import InvalidValueError
 from ktseed.errors import KtseedWarning
+from ktseed.initializers._prior_selection import PriorUsage
+from ktseed.initializers._prior_selection import best_distinct
+from ktseed.initializers._prior_selection import budget_mix
+from ktseed.initializers._prior_selection import cap_observations
+from ktseed.initializers._prior_selection import reason
 from ktseed.initializers.base import Initializer
-from ktseed.initializers.base import check_flag
 from ktseed.prior_runs import check_project
 from ktseed.prior_runs import load_prior_run
 from ktseed.prior_runs import trial_sort_key
@@ -38,81 +40,6 @@ ON_INVALID = ("skip", "raise")
 
 #: Default cap on the prior trials observe mode hands to the model.
 DEFAULT_MAX_OBSERVATIONS = 200
-
-#: How many example reasons a warning or error quotes.
-_EXAMPLES = 3
-
-
-@dataclass
-class _Usage:
-    """Why prior trials were or were not used (for the warning)."""
-
-    total: int
-    not_completed: dict[str, int] = field(default_factory=dict)
-    no_score: int = 0
-    invalid: list[str] = field(default_factory=list)
-    duplicates: int = 0
-    #: Whether any trial records a Hyperband epoch budget.
-    budgeted: bool = False
-    beyond_top_k: int = 0
-    #: Observe mode: trials left out by ``max_observations``, and the
-    #: limit, the number kept for their score and the number spread over
-    #: the rest.
-    beyond_max_observations: int = 0
-    max_observations: int | None = None
-    best_kept: int = 0
-    spread_kept: int = 0
-    #: Replay: the epoch budgets of the ranked trials, when they differ.
-    mixed_budgets: str = ""
-    dropped_names: list[str] = field(default_factory=list)
-    new_names: list[str] = field(default_factory=list)
-
-    def unused_parts(self) -> list[str]:
-        parts = []
-        if self.not_completed:
-            statuses = ", ".join(
-                f"{status}: {count}"
-                for status, count in sorted(self.not_completed.items())
-            )
-            count = sum(self.not_completed.values())
-            parts.append(f"{count} not COMPLETED ({statuses})")
-        if self.no_score:
-            parts.append(f"{self.no_score} COMPLETED without a finite score")
-        if self.invalid:
-            examples = " | ".join(self.invalid[:_EXAMPLES])
-            parts.append(
-                f"{len(self.invalid)} with values the new search space "
-                f"rejects (first: {examples})"
-            )
-        if self.duplicates:
-            better = (
-                "a trial trained for more epochs (or as many, with a better "
-                "score)"
-                if self.budgeted
-                else "a better trial"
-            )
-            parts.append(
-                f"{self.duplicates} identical to {better} once mapped to the "
-                "new search space"
-            )
-        if self.beyond_max_observations:
-            parts.append(
-                f"{self.beyond_max_observations} beyond "
-                f"max_observations={self.max_observations} (kept the "
-                f"{self.best_kept} best and {self.spread_kept} spread evenly "
-                "over the others in trial-id order; max_observations=None "
-                "observes every trial, at a cost that grows quickly with "
-                "their number)"
-            )
-        return parts
-
-    def noteworthy(self) -> bool:
-        return bool(
-            self.unused_parts()
-            or self.dropped_names
-            or self.new_names
-            or self.mixed_budgets
-        )
 
 
 class PriorRunInitializer(Initializer):
@@ -211,10 +138,13 @@ class PriorRunInitializer(Initializer):
         n_points: Caps the replay design (with ``top_k``, the smaller of
             the two applies). Not allowed in observe mode.
         check_exists: Check at construction that the project directory
-            exists, so that a typo fails before any trial runs. The trials
-            themselves are read when the design is generated.
-            :meth:`from_config` does not check (a resumed search uses the
-            stored points even if the project was moved since).
+            exists, so that a typo fails before any trial runs, whether the
+            initializer is given as an instance or as a dict. The trials
+            themselves are read when the design is generated. A resumed
+            search rebuilds its saved initializer with
+            :meth:`from_saved_config`, which does not check: its design and
+            observations are saved already. To resume after the project
+            moved or was deleted, pass ``check_exists=False``.
 
     Raises:
         InitializerConfigError: For an argument of the wrong type or value.
@@ -250,55 +180,45 @@ class PriorRunInitializer(Initializer):
         super().__init__(n_points=n_points)
         label = self._label()
         if not isinstance(directory, (str, os.PathLike)):
+            # Not checks.fail's "(got ...)" shape: kept as 0.1 worded it.
             msg = (
                 f"{label}: `directory` must be a path (str or os.PathLike); "
                 f"got {directory!r} of type {type(directory).__name__}."
             )
             raise InitializerConfigError(msg)
         if not isinstance(project_name, str) or not project_name:
-            msg = (
-                f"{label}: `project_name` must be a non-empty string "
-                f"(got {project_name!r})."
+            raise checks.fail(
+                label, "project_name", "a non-empty string", project_name
             )
-            raise InitializerConfigError(msg)
-        if mode not in MODES:
-            msg = (
-                f"{label}: `mode` must be 'replay' or 'observe' (got {mode!r})."
-            )
-            raise InitializerConfigError(msg)
-        if top_k is not None and (
-            isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1
-        ):
-            msg = (
-                f"{label}: `top_k` must be a positive integer or None "
-                f"(got {top_k!r})."
-            )
-            raise InitializerConfigError(msg)
-        if direction not in (None, "min", "max"):
-            msg = (
-                f"{label}: `direction` must be 'min', 'max' or None "
-                f"(got {direction!r})."
-            )
-            raise InitializerConfigError(msg)
-        if on_invalid not in ON_INVALID:
-            msg = (
-                f"{label}: `on_invalid` must be 'skip' or 'raise' "
-                f"(got {on_invalid!r})."
-            )
-            raise InitializerConfigError(msg)
-        check_flag(allow_objective_mismatch, "allow_objective_mismatch", label)
-        if max_observations is not None and (
-            isinstance(max_observations, bool)
-            or not isinstance(max_observations, int)
-            or max_observations < 1
-        ):
-            msg = (
-                f"{label}: `max_observations` must be a positive integer or "
-                f"None for no limit (got {max_observations!r})."
-            )
-            raise InitializerConfigError(msg)
-        check_flag(allow_mixed_budgets, "allow_mixed_budgets", label)
-        check_flag(check_exists, "check_exists", label)
+        self.mode = checks.choice(mode, "mode", MODES, owner=label)
+        self.top_k: int | None = checks.integer(
+            top_k, "top_k", owner=label, low=1, optional=True
+        )
+        self.direction: str | None = checks.choice(
+            direction,
+            "direction",
+            (None, "min", "max"),
+            owner=label,
+            expected="'min', 'max' or None",
+        )
+        self.on_invalid = checks.choice(
+            on_invalid, "on_invalid", ON_INVALID, owner=label
+        )
+        self.allow_objective_mismatch = checks.flag(
+            allow_objective_mismatch, "allow_objective_mismatch", owner=label
+        )
+        self.max_observations: int | None = checks.integer(
+            max_observations,
+            "max_observations",
+            owner=label,
+            low=1,
+            optional=True,
+            none_means="for no limit",
+        )
+        self.allow_mixed_budgets = checks.flag(
+            allow_mixed_budgets, "allow_mixed_budgets", owner=label
+        )
+        checks.flag(check_exists, "check_exists", owner=label)
         if mode == "observe" and (top_k is not None or n_points is not None):
             msg = (
                 f"{label}: `top_k` and `n_points` size the replayed design; "
@@ -308,15 +228,15 @@ class PriorRunInitializer(Initializer):
             raise InitializerConfigError(msg)
         self.directory = os.fspath(directory)
         self.project_name = project_name
-        self.mode = mode
-        self.top_k = top_k
-        self.direction = direction
-        self.on_invalid = on_invalid
-        self.allow_objective_mismatch = allow_objective_mismatch
-        self.max_observations = max_observations
-        self.allow_mixed_budgets = allow_mixed_budgets
         if check_exists:
-            check_project(self.directory, self.project_name)
+            try:
+                check_project(self.directory, self.project_name)
+            except DataSourceError as error:
+                msg = (
+                    f"{error} (To resume a search whose design is saved "
+                    "without this project, pass check_exists=False.)"
+                )
+                raise DataSourceError(msg) from error
 
     # -------------------------------------------------------------- config
     def get_config(self) -> dict[str, Any]:
@@ -335,12 +255,16 @@ class PriorRunInitializer(Initializer):
         }
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Initializer:
-        """Rebuilds the initializer without checking that the project exists.
+    def from_saved_config(cls, config: Mapping[str, Any]) -> Initializer:
+        """Rebuilds a saved search's initializer without checking the project.
 
-        The project is read (and checked) when the design is generated.
+        A resumed search has its design and observations in its own state,
+        so the prior project may have moved or gone since; it is read (and
+        checked) only if a design is generated from this initializer.
+        :meth:`from_config` (a dict given to an oracle) checks, as the
+        constructor does.
         """
-        return super().from_config({"check_exists": False, **config})
+        return cls.from_config({**config, "check_exists": False})
 
     # -------------------------------------------------------------- design
     def size_hint(self) -> int | None:
@@ -370,9 +294,9 @@ class PriorRunInitializer(Initializer):
         run = self._load()
         usage, usable = self._map_trials(run, codec)
         direction = self._ranking_direction(run, usable)
-        kept = _best_distinct(usable, codec, direction, usage)
+        kept = best_distinct(usable, direction, usage)
         if not self.allow_mixed_budgets:
-            usage.mixed_budgets = _budget_mix([t for t, _ in kept])
+            usage.mixed_budgets = budget_mix(t for t, _ in kept)
         usage.beyond_top_k = max(0, len(kept) - k)
         design = kept[:k]
         self._warn(run, usage, len(design), stacklevel=4)
@@ -411,12 +335,13 @@ class PriorRunInitializer(Initializer):
         name = getattr(objective, "name", None)
         direction = getattr(objective, "direction", None)
         if not isinstance(name, str) or direction not in ("min", "max"):
-            msg = (
-                f"{self._label()}: `objective` must be a keras_tuner."
-                "Objective with a name and a direction 'min' or 'max' "
-                f"(got {objective!r})."
+            raise checks.fail(
+                self._label(),
+                "objective",
+                "a keras_tuner.Objective with a name and a direction 'min' "
+                "or 'max'",
+                objective,
             )
-            raise InitializerConfigError(msg)
         codec = space if isinstance(space, SpaceCodec) else SpaceCodec(space)
         run = self._load()
         self._require_completed(run)
@@ -433,8 +358,8 @@ class PriorRunInitializer(Initializer):
             raise DataSourceError(msg)
         usage, usable = self._map_trials(run, codec)
         prior_direction = self.direction or run.infer_direction() or direction
-        kept = _best_distinct(usable, codec, prior_direction, usage)
-        mix = _budget_mix([t for t, _ in kept])
+        kept = best_distinct(usable, prior_direction, usage)
+        mix = budget_mix(t for t, _ in kept)
         if mix and not self.allow_mixed_budgets:
             msg = (
                 f"{self._label()}: the usable trials of prior run "
@@ -446,7 +371,7 @@ class PriorRunInitializer(Initializer):
                 "pass allow_mixed_budgets=True to observe them anyway."
             )
             raise DataSourceError(msg)
-        kept = self._cap_observations(kept, usage)
+        kept = cap_observations(kept, self.max_observations, usage)
         kept.sort(key=lambda item: trial_sort_key(item[0].trial_id))
         self._warn(run, usage, len(kept), stacklevel=3)
         return [(values, float(trial.score or 0.0)) for trial, values in kept]
@@ -471,10 +396,10 @@ class PriorRunInitializer(Initializer):
 
     def _map_trials(
         self, run: PriorRun, codec: SpaceCodec
-    ) -> tuple[_Usage, list[tuple[PriorTrial, Values]]]:
+    ) -> tuple[PriorUsage, list[tuple[PriorTrial, Values]]]:
         """Maps every scored trial to the new space; counts the others."""
         self._require_completed(run)
-        usage = _Usage(total=len(run.trials))
+        usage = PriorUsage(total=len(run.trials))
         names = set(codec.names)
         prior_names = run.space_names()
         usage.dropped_names = [n for n in prior_names if n not in names]
@@ -506,7 +431,7 @@ class PriorRunInitializer(Initializer):
                         msg, hp_name=error.hp_name, value=error.value
                     ) from error
                 usage.invalid.append(
-                    f"trial {trial.trial_id}: {_reason(error, where)}"
+                    f"trial {trial.trial_id}: {reason(error, where)}"
                 )
                 continue
             usable.append((trial, canonical))
@@ -544,138 +469,12 @@ class PriorRunInitializer(Initializer):
         )
         raise DataSourceError(msg)
 
-    def _cap_observations(
-        self, kept: list[tuple[PriorTrial, Values]], usage: _Usage
-    ) -> list[tuple[PriorTrial, Values]]:
-        """At most ``max_observations`` of ``kept`` (ordered best first).
-
-        The best ``ceil(limit / 2)`` are kept; the rest of the limit is
-        spread evenly over the other trials in trial-id order, so the
-        choice is deterministic and covers the whole run.
-        """
-        limit = self.max_observations
-        if limit is None or len(kept) <= limit:
-            return kept
-        n_best = (limit + 1) // 2
-        best = kept[:n_best]
-        others = sorted(
-            kept[n_best:], key=lambda item: trial_sort_key(item[0].trial_id)
-        )
-        n_spread = limit - n_best
-        spread = [
-            others[(2 * i + 1) * len(others) // (2 * n_spread)]
-            for i in range(n_spread)
-        ]
-        usage.max_observations = limit
-        usage.beyond_max_observations = len(kept) - limit
-        usage.best_kept = n_best
-        usage.spread_kept = n_spread
-        return best + spread
-
     def _warn(
-        self, run: PriorRun, usage: _Usage, used: int, *, stacklevel: int
+        self, run: PriorRun, usage: PriorUsage, used: int, *, stacklevel: int
     ) -> None:
-        if not usage.noteworthy():
-            return
-        parts = usage.unused_parts()
-        if usage.beyond_top_k:
-            parts.append(f"{usage.beyond_top_k} not among the best {used}")
-        text = (
-            f"{self._label()}: using {used} of {usage.total} trial(s) of "
-            f"prior run '{run.project_dir}'"
-        )
-        if parts:
-            text += "; not used: " + "; ".join(parts)
-        text += "."
-        if usage.dropped_names:
-            text += (
-                " Dropped hyperparameters the new space does not have: "
-                f"{', '.join(usage.dropped_names)}."
-            )
-        if usage.new_names:
-            text += (
-                " Hyperparameters new in this space take their default: "
-                f"{', '.join(usage.new_names)}."
-            )
-        if usage.mixed_budgets:
-            text += (
-                " The ranked trials were trained for different epoch "
-                f"budgets ({usage.mixed_budgets}; Hyperband stops most "
-                "configurations after few epochs), so scores after fewer "
-                "epochs were ranked with scores after more. Pass "
-                "allow_mixed_budgets=True to accept this."
-            )
-        warnings.warn(text, KtseedWarning, stacklevel=stacklevel)
-
-
-def _reason(error: InvalidValueError, where: str) -> str:
-    """The error message without its ``where`` prefix."""
-    text = str(error).rstrip(".")
-    prefix = f"{where}: "
-    return text[len(prefix) :] if text.startswith(prefix) else text
-
-
-def _best_distinct(
-    usable: list[tuple[PriorTrial, Values]],
-    codec: SpaceCodec,
-    direction: str,
-    usage: _Usage,
-) -> list[tuple[PriorTrial, Values]]:
-    """One trial per distinct point, best first (ties by trial id).
-
-    Of identical points the trial with the largest epoch budget is kept
-    (Hyperband's last round of a configuration), then the best score, then
-    the smallest trial id. Without budgets that is the best trial.
-    """
-    sign = -1.0 if direction == "max" else 1.0
-
-    def rank(item: tuple[PriorTrial, Values]) -> tuple[Any, ...]:
-        return (sign * _score(item[0]), *trial_sort_key(item[0].trial_id))
-
-    chosen: dict[tuple[tuple[str, str], ...], tuple[PriorTrial, Values]] = {}
-    for item in sorted(usable, key=rank):
-        if item[0].epochs is not None:
-            usage.budgeted = True
-        key = codec.point_key(item[1])
-        current = chosen.get(key)
-        if current is None:
-            chosen[key] = item
-            continue
-        usage.duplicates += 1
-        if _epochs(item[0]) > _epochs(current[0]):
-            chosen[key] = item
-    return sorted(chosen.values(), key=rank)
-
-
-def _epochs(trial: PriorTrial) -> int:
-    return -1 if trial.epochs is None else trial.epochs
-
-
-def _budget_mix(trials: list[PriorTrial]) -> str:
-    """The epoch budgets of ``trials`` when they differ, else ``""``.
-
-    Example: ``"1 epoch: 6 trials, 3 epochs: 4 trials"``.
-    """
-    counts: dict[int | None, int] = {}
-    for trial in trials:
-        counts[trial.epochs] = counts.get(trial.epochs, 0) + 1
-    if len(counts) < 2:
-        return ""
-    parts = []
-    for epochs in sorted(counts, key=lambda e: -1 if e is None else e):
-        count = counts[epochs]
-        trials_text = f"{count} trial{'s' if count != 1 else ''}"
-        if epochs is None:
-            parts.append(f"no recorded budget: {trials_text}")
-        else:
-            unit = "epoch" if epochs == 1 else "epochs"
-            parts.append(f"{epochs} {unit}: {trials_text}")
-    return ", ".join(parts)
-
-
-def _score(trial: PriorTrial) -> float:
-    score = trial.score
-    return score if score is not None and math.isfinite(score) else math.inf
+        text = usage.warning(self._label(), run.project_dir, used)
+        if text is not None:
+            warnings.warn(text, KtseedWarning, stacklevel=stacklevel)
 
 
 __all__ = ["PriorRunInitializer"]
