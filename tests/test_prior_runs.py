@@ -8,6 +8,7 @@ import pytest
 from keras_tuner.engine.trial import Trial
 
 from ktseed import DataSourceError
+from ktseed import SpaceCodec
 from ktseed.prior_runs import PriorRun
 from ktseed.prior_runs import check_project
 from ktseed.prior_runs import load_prior_run
@@ -33,10 +34,13 @@ def test_reads_a_real_project_like_keras_tuner(project):
     assert isinstance(run, PriorRun)
     assert [t.trial_id for t in run.trials] == ["0", "1", "2", "3", "4", "5"]
     assert run.oracle_file == str(project / "mixed" / "oracle.json")
+    codec = SpaceCodec(run.hyperparameters())
     for record in run.trials:
         trial = Trial.load(record.path)
         assert record.status == trial.status == "COMPLETED"
-        assert record.values == trial.hyperparameters.values
+        # The same values, float grid values spelled as ktseed does (0.3
+        # where KerasTuner's arithmetic recorded 0.30000000000000004).
+        assert record.values == codec.canonicalize(trial.hyperparameters.values)
         assert record.score == trial.score == mixed_score(record.values)
         assert record.best_step == trial.best_step
         assert record.metric_directions == {"score": "min"}
@@ -107,14 +111,15 @@ def test_other_oracles_record_no_epoch_budget(project):
 def test_a_real_hyperband_project_keeps_its_budgets(tmp_path):
     write_hyperband_project(tmp_path, "hb")
     run = load_prior_run(tmp_path, "hb")
+    codec = SpaceCodec(run.hyperparameters())
     for record in run.trials:
         trial = Trial.load(record.path)
         values = trial.hyperparameters.values
         assert record.epochs == values["tuner/epochs"]
         assert record.round == values["tuner/round"]
-        assert record.values == {
-            k: v for k, v in values.items() if not k.startswith("tuner/")
-        }
+        assert record.values == codec.canonicalize(
+            {k: v for k, v in values.items() if not k.startswith("tuner/")}
+        )
         assert record.score == epoch_score(values)
     assert {t.epochs for t in run.trials} == {1, 3}
     assert {t.round for t in run.trials} == {0, 1}

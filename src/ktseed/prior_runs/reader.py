@@ -35,6 +35,7 @@ from ktseed.prior_runs.records import PriorTrial
 from ktseed.prior_runs.records import trial_sort_key
 from ktseed.space import TUNER_PREFIX
 from ktseed.space import strip_tuner_keys
+from ktseed.space import tidy_float
 
 #: Who the messages name.
 _OWNER = "prior run"
@@ -109,12 +110,41 @@ def load_prior_run(
     else:
         oracle_file_found = oracle_file
         space_config = _parse_oracle(oracle, oracle_file)
+        _tidy_grid_values(trials, space_config)
     return PriorRun(
         project_dir=project_dir,
         trials=trials,
         space_config=space_config,
         oracle_file=oracle_file_found,
     )
+
+
+def _tidy_grid_values(
+    trials: list[PriorTrial], space_config: dict[str, Any]
+) -> None:
+    """Spells float grid values as ktseed does (0.3, not 0.30000000000000004).
+
+    KerasTuner's grid arithmetic records ``0.1 + 2 * 0.1`` as
+    ``0.30000000000000004``; the same configuration in ktseed's canonical
+    form is ``0.3`` (:func:`~ktseed.space.tidy_float`). Only values of
+    stepped ``Float`` hyperparameters of the prior space change, each by at
+    most a few units in the last place.
+    """
+    stepped = {
+        entry["config"]["name"]
+        for entry in space_config.get("space", [])
+        if isinstance(entry, dict)
+        and entry.get("class_name") == "Float"
+        and isinstance(entry.get("config"), dict)
+        and entry["config"].get("step") is not None
+    }
+    if not stepped:
+        return
+    for trial in trials:
+        for name in stepped & set(trial.values):
+            value = trial.values[name]
+            if isinstance(value, float):
+                trial.values[name] = tidy_float(value)
 
 
 def check_project(directory: str | os.PathLike[str], project_name: str) -> str:

@@ -63,7 +63,9 @@ class PriorTrial:
         score: The trial's score (the best value of the prior objective), or
             ``None``.
         values: The trial's hyperparameter values (active ones only, as
-            KerasTuner stores them), without Hyperband's ``tuner/*`` keys
+            KerasTuner stores them, float grid values spelled as ktseed
+            does: ``0.3``, not ``0.30000000000000004``), without
+            Hyperband's ``tuner/*`` keys
             (``tuner/epochs`` and ``tuner/round`` are kept as
             :attr:`epochs` and :attr:`round`).
         metrics: Metric name to :class:`PriorMetric`.
