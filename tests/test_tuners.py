@@ -84,3 +84,49 @@ def test_sklearn_tuner_accepts_every_seeded_oracle(
     assert oracle.design_trial_ids == sorted(oracle.trials)[:2]
     assert all(t.status == "COMPLETED" for t in oracle.trials.values())
     assert isinstance(tuner.get_best_models(1)[0], linear_model.Ridge)
+
+
+def test_a_seeded_tuner_resumes_after_its_csv_source_is_gone(tmp_path):
+    """Issue 14.2: a dict-form source is checked when the search is built,
+    but a resumed search whose design is saved does not need it."""
+    import keras_tuner as kt
+
+    from ktseed import DataSourceError
+
+    source = tmp_path / "points.csv"
+    source.write_text("units\n64\n128\n", encoding="utf-8")
+
+    class Quadratic(ktseed.SeededRandomSearch):
+        def run_trial(self, trial, *args, **kwargs):
+            return (trial.hyperparameters["units"] - 100) ** 2
+
+    hp = kt.HyperParameters()
+    hp.Int("units", 32, 256, step=32)
+    spec = {"name": "csv", "path": str(source)}
+
+    def tuner(max_trials):
+        return Quadratic(
+            objective=kt.Objective("score", "min"),
+            max_trials=max_trials,
+            seed=1,
+            hyperparameters=hp,
+            initializer=spec,
+            directory=str(tmp_path),
+            project_name="p",
+        )
+
+    tuner(3).search(verbose=0)
+    source.unlink()
+    resumed = tuner(5)  # no error: the design is saved
+    resumed.search(verbose=0)
+    assert len(resumed.oracle.trials) == 5
+    assert resumed.oracle.design_trial_ids == ["0", "1"]
+    with pytest.raises(DataSourceError, match=r"points\.csv' does not exist"):
+        Quadratic(
+            objective=kt.Objective("score", "min"),
+            max_trials=3,
+            hyperparameters=hp,
+            initializer=spec,
+            directory=str(tmp_path),
+            project_name="fresh",
+        )

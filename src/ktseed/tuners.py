@@ -11,15 +11,20 @@ can use the seeded oracles directly instead.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
 
 import keras_tuner
 
+from ktseed.oracles import STATE_KEY
 from ktseed.oracles import SeededBayesianOptimizationOracle
 from ktseed.oracles import SeededHyperbandOracle
 from ktseed.oracles import SeededRandomSearchOracle
+from ktseed.oracles._arguments import parent_arguments
+from ktseed.registry import make_saved_initializer
 
 if TYPE_CHECKING:
     from ktseed.registry import InitializerSpec
@@ -57,21 +62,8 @@ class SeededRandomSearch(keras_tuner.RandomSearch):
         initializer: InitializerSpec = "sobol",
         **kwargs: Any,
     ) -> None:
-        self.seed = seed
-        oracle = SeededRandomSearchOracle(
-            objective=objective,
-            max_trials=max_trials,
-            seed=seed,
-            hyperparameters=hyperparameters,
-            tune_new_entries=tune_new_entries,
-            allow_new_entries=allow_new_entries,
-            max_retries_per_trial=max_retries_per_trial,
-            max_consecutive_failed_trials=max_consecutive_failed_trials,
-            initializer=initializer,
-        )
-        keras_tuner.Tuner.__init__(
-            self, oracle=oracle, hypermodel=hypermodel, **kwargs
-        )
+        self.seed = seed  # as keras_tuner.RandomSearch keeps it
+        _init_with_seeded_oracle(self, SeededRandomSearchOracle, locals())
 
 
 class SeededBayesianOptimization(keras_tuner.BayesianOptimization):
@@ -93,8 +85,10 @@ class SeededBayesianOptimization(keras_tuner.BayesianOptimization):
         max_retries_per_trial: As for the stock tuner.
         max_consecutive_failed_trials: As for the stock tuner.
         initializer: The initial design (name, dict or Initializer).
-        handoff: ``"stock"`` (KerasTuner's GP step) or ``"gp"`` (ktseed's).
-        handoff_options: Options of the ``"gp"`` hand-off.
+        handoff: ``"stock"`` (KerasTuner's GP step), ``"gp"`` or a
+            :class:`~ktseed.oracles.GPHandoff` (ktseed's).
+        handoff_options: Deprecated options of the ``"gp"`` hand-off; pass
+            ``handoff=GPHandoff(**options)``.
         **kwargs: ``keras_tuner.Tuner`` arguments.
     """
 
@@ -113,28 +107,12 @@ class SeededBayesianOptimization(keras_tuner.BayesianOptimization):
         max_retries_per_trial: int = 0,
         max_consecutive_failed_trials: int = 3,
         initializer: InitializerSpec = "sobol",
-        handoff: str = "stock",
+        handoff: str | Any = "stock",
         handoff_options: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
-        oracle = SeededBayesianOptimizationOracle(
-            objective=objective,
-            max_trials=max_trials,
-            num_initial_points=num_initial_points,
-            alpha=alpha,
-            beta=beta,
-            seed=seed,
-            hyperparameters=hyperparameters,
-            tune_new_entries=tune_new_entries,
-            allow_new_entries=allow_new_entries,
-            max_retries_per_trial=max_retries_per_trial,
-            max_consecutive_failed_trials=max_consecutive_failed_trials,
-            initializer=initializer,
-            handoff=handoff,
-            handoff_options=handoff_options,
-        )
-        keras_tuner.Tuner.__init__(
-            self, oracle=oracle, hypermodel=hypermodel, **kwargs
+        _init_with_seeded_oracle(
+            self, SeededBayesianOptimizationOracle, locals()
         )
 
 
@@ -173,22 +151,43 @@ class SeededHyperband(keras_tuner.Hyperband):
         initializer: InitializerSpec = "sobol",
         **kwargs: Any,
     ) -> None:
-        oracle = SeededHyperbandOracle(
-            objective=objective,
-            max_epochs=max_epochs,
-            factor=factor,
-            hyperband_iterations=hyperband_iterations,
-            seed=seed,
-            hyperparameters=hyperparameters,
-            tune_new_entries=tune_new_entries,
-            allow_new_entries=allow_new_entries,
-            max_retries_per_trial=max_retries_per_trial,
-            max_consecutive_failed_trials=max_consecutive_failed_trials,
-            initializer=initializer,
-        )
-        keras_tuner.Tuner.__init__(
-            self, oracle=oracle, hypermodel=hypermodel, **kwargs
-        )
+        _init_with_seeded_oracle(self, SeededHyperbandOracle, locals())
+
+
+def _init_with_seeded_oracle(
+    tuner: keras_tuner.Tuner, oracle_cls: type, given: dict[str, Any]
+) -> None:
+    """Builds the seeded oracle from a tuner's arguments, then the tuner.
+
+    A dict-form data source (``{"name": "csv", "path": ...}``) is checked
+    when the oracle is built, unless the tuner resumes a project whose
+    design is saved already: then the source is not needed any more (it may
+    have moved or gone) and is rebuilt as recorded, without the check.
+    """
+    arguments = dict(given)
+    kwargs = dict(arguments.pop("kwargs", {}))
+    initializer = arguments.get("initializer")
+    if isinstance(initializer, Mapping) and _resumes_a_saved_design(kwargs):
+        arguments["initializer"] = make_saved_initializer(initializer)
+    oracle = oracle_cls(**parent_arguments(oracle_cls, arguments))
+    keras_tuner.Tuner.__init__(
+        tuner, oracle=oracle, hypermodel=given["hypermodel"], **kwargs
+    )
+
+
+def _resumes_a_saved_design(kwargs: Mapping[str, Any]) -> bool:
+    """Whether a tuner with these arguments resumes a built design."""
+    if kwargs.get("overwrite"):
+        return False
+    directory = str(kwargs.get("directory") or ".")
+    project = str(kwargs.get("project_name") or "untitled_project")
+    path = os.path.join(directory, project, "oracle.json")
+    try:
+        with open(path, encoding="utf-8") as file:
+            saved = json.load(file).get(STATE_KEY) or {}
+    except (OSError, ValueError, AttributeError):
+        return False
+    return bool(saved.get("materialized"))
 
 
 __all__ = [

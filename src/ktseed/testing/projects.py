@@ -296,9 +296,7 @@ def write_synthetic_project(
             "bn": rng.random() < 0.5,
             # KerasTuner's grid of Float(0, 0.5, step=0.1) stops at 0.4:
             # it has (0.5 - 0) // 0.1 + 1 = 5 values (0.5 // 0.1 == 4.0).
-            "dropout": [0.0, 0.1, 0.2, 0.3, 0.4][
-                rng.randint(0, 4)
-            ],
+            "dropout": [0.0, 0.1, 0.2, 0.3, 0.4][rng.randint(0, 4)],
             "layers": rng.choice([1, 2, 3]),
         }
         if values["layers"] != 1:
