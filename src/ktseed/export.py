@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import TextIO
 
+from ktseed.commands import CommandError
 from ktseed.errors import DataSourceError
 from ktseed.prior_runs import load_prior_run
 from ktseed.prior_runs import trial_sort_key
@@ -179,8 +180,6 @@ def _positive_int(text: str) -> int:
 
 
 def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    from ktseed.cli import CommandError
-
     run = load_prior_run(args.directory, args.project_name)
     trials = select_trials(
         run,
