@@ -17,6 +17,7 @@ from ktseed.cli import main
 from ktseed.initializers import CSVInitializer
 from ktseed.oracles import SeededRandomSearchOracle
 from ktseed.prior_runs import load_prior_run
+from ktseed.registry import make_saved_initializer
 from tests.data.projects import mixed_score
 from tests.data.projects import write_project
 from tests.helpers import FormulaTuner
@@ -502,7 +503,7 @@ def test_missing_file_fails_at_construction_and_when_read(tmp_path, space):
     ):
         CSVInitializer(tmp_path)
     # A config rebuilt on resume does not need the file until it is read.
-    init = make_initializer({"name": "csv", "path": str(missing)})
+    init = make_saved_initializer({"name": "csv", "path": str(missing)})
     with pytest.raises(
         DataSourceError, match=r"CSV file '.*nope\.csv' does not exist"
     ):
