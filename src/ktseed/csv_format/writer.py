@@ -50,11 +50,19 @@ def write_table(
     Returns:
         The number of rows written (the header not counted).
     """
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
+    plain = csv.writer(out, lineterminator="\n")
+    # The csv module quotes a cell with a line feed (the line terminator)
+    # but not one with a lone carriage return, which a reader takes for a
+    # line end: such rows are written with every cell quoted.
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def write(cells: list[str]) -> None:
+        (quoted if any("\r" in c for c in cells) else plain).writerow(cells)
+
+    write(list(header))
     count = 0
     for row in rows:
-        writer.writerow([format_cell(value) for value in row])
+        write([format_cell(value) for value in row])
         count += 1
     return count
 

@@ -88,6 +88,8 @@ class CSVInitializer(Initializer):
         n_points: Caps the design (default: every selected row).
         check_exists: Check at construction (and in :meth:`from_config`)
             that ``path`` is a file; :meth:`from_saved_config` does not.
+            With ``False`` a missing file is an error only when the design
+            is built (until then its size is the generic default).
 
     Raises:
         InitializerConfigError: For an argument of the wrong type or value.
@@ -168,7 +170,10 @@ class CSVInitializer(Initializer):
             ignore_columns, "ignore_columns", owner=owner
         )
         self.delimiter = check_delimiter(delimiter, owner)
-        if checks.flag(check_exists, "check_exists", owner=owner):
+        self._file_needed = checks.flag(
+            check_exists, "check_exists", owner=owner
+        )
+        if self._file_needed:
             check_file(self.path, owner, hint=_RESUME_HINT)
         # The rows read to size the design, kept for the same generate().
         self._sized: list[_Read] | None = None
@@ -258,6 +263,11 @@ class CSVInitializer(Initializer):
     def _default_n_points(self, request: DesignRequest) -> int:
         if self.top_k is not None:
             return self.top_k
+        if not self._file_needed and not os.path.isfile(self.path):
+            # Nothing to count. A resumed search sizes the initializer it is
+            # given only to compare it with the saved one; building a design
+            # from it reports the missing file.
+            return request.n
         with open_rows(self._options(), request.codec) as (layout, selection):
             records = list(selection)
             selection.finish()
