@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from operator import itemgetter
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from ktseed.csv_format.layout import Row
     from ktseed.csv_format.reader import Record
     from ktseed.csv_format.rows import RowRanges
+    from ktseed.points import PointKey
     from ktseed.space import SpaceCodec
 
 
@@ -135,9 +137,9 @@ def build_design(
         InvalidValueError: For an invalid row with ``on_invalid="raise"``.
         DataSourceError: If no usable row is left.
     """
-    rows: list[Row] = []
+    rows: list[tuple[PointKey, Row]] = []
     reasons: list[str] = []
-    seen: set[Any] = set()
+    seen: set[PointKey] = set()
     full = False
     for record in records:
         try:
@@ -147,9 +149,10 @@ def build_design(
                 raise
             reasons.append(str(error))
             continue
-        rows.append(row)
+        key = point_key(row.values)
+        rows.append((key, row))
         if options.top_k is None:
-            seen.add(point_key(row.values))
+            seen.add(key)
             if len(seen) >= n:
                 full = True
                 break
@@ -166,25 +169,27 @@ def build_design(
     ranked = options.top_k is not None
     unique = distinct(
         rows,
-        lambda r: point_key(r.values),
+        itemgetter(0),
         rank=_score_rank(direction) if ranked else None,
     )
     repeats = [
-        (dropped.record.number, first.record.number)
+        (dropped[1].record.number, first[1].record.number)
         for dropped, first in unique.repeats
         if first is not None
     ]
     reporter.duplicates(repeats, len(unique.kept), complete=not full)
     kept = unique.kept[: options.top_k] if ranked else unique.kept
-    return [row.values for row in kept[:n]]
+    return [row.values for _, row in kept[:n]]
 
 
-def _score_rank(direction: str | None) -> Callable[[Row], tuple[bool, float]]:
+def _score_rank(
+    direction: str | None,
+) -> Callable[[tuple[PointKey, Row]], tuple[bool, float]]:
     """Best score first for ``direction``; rows without a score last."""
     sign = -1.0 if direction == "max" else 1.0
 
-    def rank(row: Row) -> tuple[bool, float]:
-        score = row.score
+    def rank(item: tuple[PointKey, Row]) -> tuple[bool, float]:
+        score = item[1].score
         return (score is None, 0.0 if score is None else sign * score)
 
     return rank
