@@ -847,10 +847,15 @@ def test_registered_as_csv(clean_registry):
 
 
 # ------------------------------------------- reading what the design needs
+def lr_of(number: int) -> float:
+    """The ``lr`` of data row ``number`` of :func:`many_rows`."""
+    return 1e-4 + (number - 1) * 1e-5
+
+
 def many_rows(tmp_path, count: int, tail: str = "", name="many.csv") -> Path:
     """``count`` valid distinct rows, then ``tail`` (bad rows, say)."""
     body = "".join(
-        f"{32 * (1 + i % 16)},{1e-4 * (1 + i)}\n" for i in range(count)
+        f"{32 * (1 + i % 16)},{lr_of(i + 1)!r}\n" for i in range(count)
     )
     return write(tmp_path, "units,lr\n" + body + tail, name)
 
@@ -938,7 +943,7 @@ def test_header_and_named_rows_are_checked_however_few_rows_are_read(
             CSVInitializer(path, rows=rows, n_points=1).generate(space)
     # rows naming existing rows: only what the design needs is parsed.
     assert CSVInitializer(path, rows="3,50", n_points=1).generate(space) == [
-        {**DEFAULTS, "units": 96, "lr": 1e-4 * 3}
+        {**DEFAULTS, "units": 96, "lr": lr_of(3)}
     ]
 
 
@@ -1076,3 +1081,16 @@ def test_a_resumed_search_whose_csv_file_was_deleted_resumes(tmp_path):
     assert len(second.trials) == 6
     # The recorded initializer is rebuilt from the saved config, file or not.
     assert second.initializer.get_config()["path"] == str(path)
+
+
+def test_rows_in_any_order_over_a_long_file(tmp_path, space):
+    path = many_rows(tmp_path, 3000)
+    backwards = list(range(3000, 0, -7))
+    init = CSVInitializer(path, rows=backwards, n_points=3)
+    assert [p["lr"] for p in init.generate(space)] == [
+        lr_of(n) for n in backwards[:3]
+    ]
+    mixed = CSVInitializer(path, rows="2990-,5,1-3", on_invalid="raise")
+    assert [p["lr"] for p in mixed.generate(space)] == [
+        lr_of(n) for n in [*range(2990, 3001), 5, 1, 2, 3]
+    ]
