@@ -11,9 +11,11 @@ from ktseed import KtseedWarning
 from ktseed.cli import main
 from ktseed.export import select_trials
 from ktseed.initializers import CSVInitializer
+from ktseed.points import point_key
 from ktseed.prior_runs import load_prior_run
 from ktseed.testing.projects import mixed_score
 from ktseed.testing.projects import trial_state
+from ktseed.testing.projects import write_hyperband_project
 from ktseed.testing.projects import write_project
 from ktseed.testing.projects import write_trial_json
 
@@ -271,3 +273,83 @@ def test_bad_top_k_is_a_usage_error(runs, capsys):
         "--top-k: must be a positive integer (got '0')"
         in capsys.readouterr().err
     )
+
+
+# ------------------------------------------------------------- Hyperband
+def _hyperband_trial(
+    trial_id: str, x: int, epochs: int, score: float, round_: int
+) -> dict:
+    values = {
+        "x": x,
+        "tuner/epochs": epochs,
+        "tuner/initial_epoch": 0 if round_ == 0 else 1,
+        "tuner/bracket": 1,
+        "tuner/round": round_,
+    }
+    return trial_state(trial_id, values, score)
+
+
+HYPERBAND_TRIALS = [
+    # (trial id, configuration, epochs, score, round)
+    ("0", 1, 1, 0.5, 0),
+    ("1", 2, 1, 0.2, 0),  # the best score, but after 1 epoch only
+    ("2", 3, 1, 0.9, 0),
+    ("3", 2, 3, 0.4, 1),  # configuration 2 promoted to 3 epochs
+    ("4", 1, 3, 0.3, 1),  # configuration 1 promoted to 3 epochs
+    ("5", 4, 3, 0.35, 0),  # a bracket that starts at 3 epochs
+]
+
+
+def test_top_k_ranks_hyperband_configurations_at_their_highest_budget(
+    tmp_path,
+):
+    for trial_id, x, epochs, score, round_ in HYPERBAND_TRIALS:
+        state = _hyperband_trial(trial_id, x, epochs, score, round_)
+        write_trial_json(tmp_path / "hb", trial_id, state)
+    prior = load_prior_run(tmp_path, "hb")
+    # Ranked by score alone, the 1-epoch trial of configuration 2 wins.
+    assert [t.trial_id for t in prior.ranked("min")[:3]] == ["1", "4", "5"]
+    trials = select_trials(prior, top_k=3, direction="min")
+    assert [(t.values["x"], t.epochs) for t in trials] == [
+        (1, 3),
+        (4, 3),
+        (2, 3),
+    ]
+    _, text = run("export", str(tmp_path), "hb", "--top-k", "10")
+    assert text == (
+        "x,score,status\n"
+        "1,0.3,COMPLETED\n"
+        "4,0.35,COMPLETED\n"
+        "2,0.4,COMPLETED\n"
+        "3,0.9,COMPLETED\n"  # one epoch: after every 3-epoch configuration
+    )
+    _, text = run(
+        "export", str(tmp_path), "hb", "--top-k", "2", "--direction", "max"
+    )
+    # max: configuration 2 scored 0.4 at 3 epochs (its 0.2 after 1 epoch is
+    # not its score), configuration 3 only reached 1 epoch.
+    assert text == "x,score,status\n2,0.4,COMPLETED\n4,0.35,COMPLETED\n"
+    # Without --top-k every trial is written, promotions included.
+    _, text = run("export", str(tmp_path), "hb")
+    assert len(text.splitlines()) == 1 + len(HYPERBAND_TRIALS)
+
+
+def test_top_k_of_a_real_hyperband_project_has_one_row_per_configuration(
+    tmp_path,
+):
+    write_hyperband_project(tmp_path, "hb")
+    prior = load_prior_run(tmp_path, "hb")
+    assert len({t.epochs for t in prior.trials}) > 1
+    trials = select_trials(prior, top_k=len(prior.trials), direction="min")
+    keys = [point_key(t.values) for t in trials]
+    # One row per configuration, and every scored configuration is there.
+    assert len(keys) == len(set(keys))
+    assert set(keys) == {point_key(t.values) for t in prior.scored}
+    epochs = [t.epochs for t in trials]
+    assert epochs == sorted(epochs, reverse=True)
+    for trial in trials:  # each configuration at its highest budget
+        same = [t for t in prior.scored if t.values == trial.values]
+        assert trial.epochs == max(t.epochs for t in same)
+    for budget in set(epochs):  # and best first within one budget
+        scores = [t.score for t in trials if t.epochs == budget]
+        assert scores == sorted(scores)

@@ -23,11 +23,8 @@ from pathlib import Path
 from typing import Any
 from typing import TextIO
 
+from ktseed.commands import CommandError
 from ktseed.errors import KtseedError
-
-
-class CommandError(Exception):
-    """A user-facing error: printed without a traceback, exit status 2."""
 
 
 def _format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -303,6 +300,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return 2
     return status
 
+
+# ``CommandError`` lives in ktseed.commands, which imports no subcommand;
+# ``ktseed.cli.CommandError`` stays importable for existing code.
+__all__ = ["CommandError", "build_parser", "load_space_file", "main"]
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

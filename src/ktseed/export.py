@@ -9,10 +9,14 @@ edited or filtered by hand, and used to start another search::
 
     ktseed export runs mlp_v1 -o mlp_v1.csv --top-k 10
 
-Cells: an inactive conditional hyperparameter is an empty cell; floats are
-written with Python's shortest exact representation, so they read back to
-the same value; booleans are ``True``/``False``. A trial without a finite
-score has an empty score cell.
+The cells are written by :mod:`ktseed.csv_format`, the module the ``csv``
+initializer reads them with: an inactive conditional hyperparameter is an
+empty cell, floats are written with :func:`repr` (the shortest text that
+reads back to the same float), booleans are ``True``/``False``, and a trial
+without a finite score has an empty score cell.
+
+With ``--top-k`` on a Hyperband project, each configuration is ranked at
+the highest budget (``tuner/epochs``) it reached: see :func:`select_trials`.
 
 Reading the project never imports KerasTuner, so the command is quick.
 """
@@ -20,13 +24,18 @@ Reading the project never imports KerasTuner, so the command is quick.
 from __future__ import annotations
 
 import argparse
-import csv
 import math
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import TextIO
 
+from ktseed.commands import CommandError
+from ktseed.csv_format import STATUS_COLUMN
+from ktseed.csv_format import results_header
+from ktseed.csv_format import write_table
 from ktseed.errors import DataSourceError
+from ktseed.points import distinct
+from ktseed.points import point_key
 from ktseed.prior_runs import load_prior_run
 from ktseed.prior_runs import trial_sort_key
 
@@ -36,10 +45,6 @@ if TYPE_CHECKING:
 
 #: Trial statuses written with ``--include-failed``.
 FAILED_STATUSES = ("FAILED", "INVALID")
-
-#: Name of the trial status column: ``CSVInitializer`` skips the rows whose
-#: status is not COMPLETED.
-STATUS_COLUMN = "status"
 
 
 def select_trials(
@@ -56,6 +61,11 @@ def select_trials(
         include_failed: Also take FAILED and INVALID trials.
         top_k: Take only the ``top_k`` best COMPLETED trials, best first.
             Without it, every COMPLETED trial is taken in trial-id order.
+            In a project whose trials record a Hyperband budget
+            (``tuner/epochs``), a configuration is taken once, at the
+            highest budget it reached, and configurations are ranked by
+            that budget first (more epochs first), then by their score at
+            it: scores after different numbers of epochs are not compared.
         direction: ``"min"`` or ``"max"`` for ``top_k``; ``None`` infers the
             prior objective's direction from the trials.
 
@@ -95,16 +105,27 @@ def select_trials(
                 "min or --direction max."
             )
             raise DataSourceError(msg)
-    best = run.ranked(direction or "min")[:top_k]
+    best = _best(run, direction or "min")[:top_k]
     return best + (failed if include_failed else [])
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
+def _best(run: PriorRun, direction: str) -> list[PriorTrial]:
+    """The scored trials best first; by budget first in Hyperband projects.
+
+    Hyperband trains most configurations for a few epochs and promotes
+    the best to more, so one configuration has a trial per budget it
+    reached, and a score after 1 epoch is not comparable with one after
+    27. Each configuration is then ranked at its highest budget.
+    """
+    ranked = run.ranked(direction)
+    if all(t.epochs is None for t in ranked):
+        return ranked
+    by_budget = sorted(ranked, key=lambda t: -_epochs(t))  # stable: by score
+    return distinct(by_budget, lambda t: point_key(t.values)).kept
+
+
+def _epochs(trial: PriorTrial) -> int:
+    return -1 if trial.epochs is None else trial.epochs
 
 
 def csv_header(
@@ -125,8 +146,7 @@ def csv_header(
         raise DataSourceError(msg)
     # A hyperparameter named "status" keeps its column; the trial status
     # is then left out so that the file still reads back as values.
-    with_status = STATUS_COLUMN not in names and score_column != STATUS_COLUMN
-    header = [*names, score_column] + ([STATUS_COLUMN] if with_status else [])
+    header = results_header(names, score_column)
     return names, header
 
 
@@ -152,19 +172,20 @@ def write_csv(
         DataSourceError: If ``score_column`` is also a hyperparameter name.
     """
     names, header = csv_header(run, score_column=score_column)
-    with_status = header[-1] == STATUS_COLUMN
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    for trial in trials:
-        score = trial.score
-        if score is None or not math.isfinite(score):
-            score = None
-        row = [_cell(trial.values.get(name)) for name in names]
-        row.append(_cell(score))
-        if with_status:
-            row.append(trial.status)
-        writer.writerow(row)
-    return len(trials)
+    with_status = len(header) > len(names) + 1
+    rows = (
+        [
+            *(trial.values.get(name) for name in names),
+            _finite(trial.score),
+            *([trial.status] if with_status else []),
+        ]
+        for trial in trials
+    )
+    return write_table(out, header, rows)
+
+
+def _finite(score: float | None) -> float | None:
+    return score if score is not None and math.isfinite(score) else None
 
 
 def _positive_int(text: str) -> int:
@@ -179,8 +200,6 @@ def _positive_int(text: str) -> int:
 
 
 def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    from ktseed.cli import CommandError
-
     run = load_prior_run(args.directory, args.project_name)
     trials = select_trials(
         run,
@@ -258,6 +277,7 @@ def add_export_command(commands: Any) -> None:
 
 
 __all__ = [
+    "STATUS_COLUMN",  # defined in ktseed.csv_format; importable here too
     "add_export_command",
     "csv_header",
     "select_trials",

@@ -14,9 +14,11 @@ from ktseed import SpaceCodec
 from ktseed import get_initializer_class
 from ktseed import make_initializer
 from ktseed.cli import main
+from ktseed.initializers import ChainInitializer
 from ktseed.initializers import CSVInitializer
 from ktseed.oracles import SeededRandomSearchOracle
 from ktseed.prior_runs import load_prior_run
+from ktseed.registry import make_saved_initializer
 from ktseed.testing.projects import mixed_score
 from ktseed.testing.projects import write_project
 from tests.helpers import FormulaTuner
@@ -504,7 +506,7 @@ def test_missing_file_fails_at_construction_and_when_read(tmp_path, space):
     ):
         CSVInitializer(tmp_path)
     # A config rebuilt on resume does not need the file until it is read.
-    init = make_initializer({"name": "csv", "path": str(missing)})
+    init = make_saved_initializer({"name": "csv", "path": str(missing)})
     with pytest.raises(
         DataSourceError, match=r"CSV file '.*nope\.csv' does not exist"
     ):
@@ -844,3 +846,253 @@ def test_registered_as_csv(clean_registry):
         InitializerConfigError, match=r"Initializer 'csv' needs arguments"
     ):
         make_initializer("csv")
+
+
+# ------------------------------------------- reading what the design needs
+def lr_of(number: int) -> float:
+    """The ``lr`` of data row ``number`` of :func:`many_rows`."""
+    return 1e-4 + (number - 1) * 1e-5
+
+
+def many_rows(tmp_path, count: int, tail: str = "", name="many.csv") -> Path:
+    """``count`` valid distinct rows, then ``tail`` (bad rows, say)."""
+    body = "".join(
+        f"{32 * (1 + i % 16)},{lr_of(i + 1)!r}\n" for i in range(count)
+    )
+    return write(tmp_path, "units,lr\n" + body + tail, name)
+
+
+BAD_TAILS = {
+    "invalid value": "65,0.01\n",
+    "not a number": "abc,0.01\n",
+    "too many cells": "64,0.01,extra\n",
+    "not UTF-8": b"\xff\xfe,0.01\n",
+    "not CSV": '"64,0.01\n',  # an unterminated quote
+}
+
+
+@pytest.mark.parametrize("tail", list(BAD_TAILS))
+def test_rows_after_the_design_are_not_read(tmp_path, space, tail):
+    """Without top_k, reading stops once n_points distinct valid rows are
+    found: a later row cannot change the design, so it is not parsed (nor
+    decoded), and its problems do not fail the design. A design that does
+    need the row still fails on it."""
+    bad = BAD_TAILS[tail]
+    bad = bad.encode() if isinstance(bad, str) else bad
+    path = tmp_path / "many.csv"
+    path.write_bytes(many_rows(tmp_path, 5000).read_bytes() + bad)
+    init = CSVInitializer(path, n_points=2, on_invalid="raise")
+    assert [p["units"] for p in init.generate(space)] == [32, 64]
+    with pytest.raises((InvalidValueError, DataSourceError)):
+        CSVInitializer(path, on_invalid="raise").generate(space)
+    with pytest.raises((InvalidValueError, DataSourceError)):
+        CSVInitializer(
+            path, score_column="lr", top_k=2, direction="min"
+        ).generate(space)
+
+
+def test_only_the_rows_used_are_parsed(tmp_path, space, monkeypatch):
+    from ktseed.csv_format import layout
+
+    parsed: list[int] = []
+    real = layout.Layout.parse
+
+    def spy(self, record, owner):
+        parsed.append(record.number)
+        return real(self, record, owner)
+
+    monkeypatch.setattr(layout.Layout, "parse", spy)
+    path = many_rows(tmp_path, 1000, "64,0.0001\n")
+    assert len(CSVInitializer(path, n_points=3).generate(space)) == 3
+    assert parsed == [1, 2, 3]
+    parsed.clear()
+    # A repeat or an invalid row does not count: reading goes on.
+    path = write(tmp_path, "units\n32\n32\n65\n64\n96\n", "repeats.csv")
+    with pytest.warns(KtseedWarning) as record:
+        points = CSVInitializer(path, n_points=2, on_invalid="skip").generate(
+            space
+        )
+    assert [p["units"] for p in points] == [32, 64]
+    assert parsed == [1, 2, 3, 4]
+    messages = sorted(str(w.message) for w in record)
+    assert messages == [
+        f"initializer 'csv': dropped 1 duplicate configuration(s) in '{path}' "
+        "(data row 2 repeats data row 1); 2 distinct configuration(s) remain. "
+        "The rest of the file was not read (the design needed no more rows).",
+        f"initializer 'csv': skipped 1 of 4 data row(s) of '{path}' with "
+        "invalid values (on_invalid='skip'); first reasons: "
+        f"'{path}', data row 3 (line 4), column 'units': hyperparameter "
+        "'units' (Int) got 65: off the grid (nearest grid value 64); expected "
+        "an integer in [32, 512] on the linear grid with step 32. The rest of "
+        "the file was not read (the design needed no more rows).",
+    ]
+
+
+def test_header_and_named_rows_are_checked_however_few_rows_are_read(
+    tmp_path, space
+):
+    path = many_rows(tmp_path, 50)
+    text = path.read_text()
+    path.write_text(text.replace("units,lr", "units,lr,dropuot", 1))
+    with pytest.raises(DataSourceError, match=r"column 'dropuot' \(column 3\)"):
+        CSVInitializer(path, n_points=1).generate(space)
+    path.write_text(text)
+    for rows in ("1,60", "1-60", "1,60-"):
+        with pytest.raises(
+            DataSourceError,
+            match=r"`rows` selects data row 60, but '.*' has 50 data row\(s\)",
+        ):
+            CSVInitializer(path, rows=rows, n_points=1).generate(space)
+    # rows naming existing rows: only what the design needs is parsed.
+    assert CSVInitializer(path, rows="3,50", n_points=1).generate(space) == [
+        {**DEFAULTS, "units": 96, "lr": lr_of(3)}
+    ]
+
+
+def test_status_counts_after_an_early_stop(tmp_path, space):
+    path = write(tmp_path, STATUS_ROWS)
+    # Bounded rows: every selected status is looked at, the counts are whole.
+    init = CSVInitializer(path, score_column="score", rows="1-4", n_points=1)
+    with pytest.warns(
+        KtseedWarning, match=r"skipped 2 of 4 data row\(s\)"
+    ) as record:
+        points = init.generate(space)
+    assert [p["units"] for p in points] == [32]
+    assert "rest of the file" not in str(record[0].message)
+    # Otherwise the warning counts the rows read, and says so.
+    with pytest.warns(KtseedWarning) as record:
+        points = CSVInitializer(
+            path, score_column="score", n_points=2
+        ).generate(space)
+    assert [p["units"] for p in points] == [32, 96]
+    (warning,) = record
+    assert str(warning.message).startswith(
+        f"initializer 'csv': skipped 1 of 3 data row(s) of '{path}' whose "
+        "`status` is not COMPLETED (FAILED: 1; data rows 2)"
+    )
+    assert str(warning.message).endswith(
+        " The rest of the file was not read (the design needed no more rows)."
+    )
+
+
+def test_one_generate_reads_the_file_once(tmp_path, space, monkeypatch):
+    from ktseed.csv_format import design
+
+    opened: list[str] = []
+    real = design.open_table
+
+    def spy(path, **kwargs):
+        opened.append(path)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(design, "open_table", spy)
+    path = write(tmp_path, STATUS_ROWS)
+    init = CSVInitializer(path, score_column="score")  # size: every row
+    with pytest.warns(KtseedWarning, match=r"skipped 3 of 6"):
+        assert [p["units"] for p in init.generate(space)] == [32, 96, 160]
+    assert opened == [str(path)]
+    # Sizing alone reads it (once), and a later generate() reads it again:
+    # the file may have changed in between.
+    assert init.resolve_n_points(SpaceCodec(space)) == 3
+    path.write_text("units,score\n64,1\n")
+    assert init.generate(space) == [{**DEFAULTS, "units": 64}]
+    assert len(opened) == 3
+
+
+# --------------------------------------------------- dict-form data sources
+def test_a_dict_form_csv_checks_its_file_when_the_search_is_built(tmp_path):
+    missing = str(tmp_path / "nope.csv")
+    with pytest.raises(DataSourceError) as instance:
+        CSVInitializer(missing)
+    for spec in (
+        {"name": "csv", "path": missing},
+        {"name": "chain", "members": [{"name": "csv", "path": missing}]},
+        {
+            "name": "chain",
+            "members": ["sobol", {"name": "csv", "path": missing}],
+        },
+    ):
+        with pytest.raises(DataSourceError) as built:
+            SeededRandomSearchOracle(
+                objective=kt.Objective("score", "min"),
+                max_trials=5,
+                seed=1,
+                initializer=spec,
+            )
+        assert str(built.value) == str(instance.value)
+    assert "pass check_exists=False" in str(instance.value)
+    with pytest.raises(DataSourceError) as member:
+        ChainInitializer([{"name": "csv", "path": missing}, "sobol"])
+    assert str(member.value) == str(instance.value)
+    # A saved config (a resumed search) is rebuilt without the file.
+    saved = make_saved_initializer({"name": "csv", "path": missing})
+    assert saved.get_config()["path"] == missing
+    chain = make_saved_initializer(
+        {"name": "chain", "members": [{"name": "csv", "path": missing}]}
+    )
+    assert chain.get_config()["members"][0]["path"] == missing
+
+
+def test_a_resumed_search_whose_csv_file_was_deleted_resumes(tmp_path):
+    path = write(tmp_path, "units,lr\n64,0.01\n128,0.001\n256,0.02\n416,0.05\n")
+    hp = kt.HyperParameters()
+    hp.Int("units", 32, 512, step=32)
+    hp.Float("lr", 1e-4, 1e-1, sampling="log")
+    spec = {"name": "csv", "path": str(path)}
+
+    def oracle(initializer):
+        return SeededRandomSearchOracle(
+            objective=kt.Objective("score", "min"),
+            max_trials=6,
+            seed=3,
+            hyperparameters=hp,
+            initializer=initializer,
+        )
+
+    def stop_at_third(values):
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # a crash, not a failed trial
+        calls.append(values)
+        return values["lr"]
+
+    calls: list[dict] = []
+    first = oracle(spec)
+    tuner = FormulaTuner(
+        oracle=first,
+        formula=stop_at_third,
+        directory=str(tmp_path),
+        project_name="p",
+    )
+    with pytest.raises(KeyboardInterrupt):
+        tuner.search(verbose=0)
+    design = first.design
+    assert [p["units"] for p in design] == [64, 128, 256, 416]
+    path.unlink()
+    with pytest.raises(DataSourceError, match=r"does not exist"):
+        oracle(spec)  # the spec is checked when the search is built
+    second = oracle({**spec, "check_exists": False})
+    resumed = FormulaTuner(
+        oracle=second,
+        formula=lambda values: values["lr"],
+        directory=str(tmp_path),
+        project_name="p",
+    )
+    resumed.search(verbose=0)
+    assert second.design == design
+    assert trial_values(second)[:4] == design
+    assert len(second.trials) == 6
+    # The recorded initializer is rebuilt from the saved config, file or not.
+    assert second.initializer.get_config()["path"] == str(path)
+
+
+def test_rows_in_any_order_over_a_long_file(tmp_path, space):
+    path = many_rows(tmp_path, 3000)
+    backwards = list(range(3000, 0, -7))
+    init = CSVInitializer(path, rows=backwards, n_points=3)
+    assert [p["lr"] for p in init.generate(space)] == [
+        lr_of(n) for n in backwards[:3]
+    ]
+    mixed = CSVInitializer(path, rows="2990-,5,1-3", on_invalid="raise")
+    assert [p["lr"] for p in mixed.generate(space)] == [
+        lr_of(n) for n in [*range(2990, 3001), 5, 1, 2, 3]
+    ]

@@ -122,7 +122,7 @@ def handler(args: argparse.Namespace, out: TextIO) -> int:
     from pathlib import Path
 
     from ktseed.bench import suites as s
-    from ktseed.cli import CommandError
+    from ktseed.commands import CommandError
 
     if args.report_only:
         files = s.write_reports(Path(args.out))
