@@ -151,13 +151,14 @@ def test_observations_need_an_oracle_that_uses_them():
 def test_state_round_trips_through_json():
     schedule = built()
     schedule.next("a", is_tried=never_tried)
-    schedule.next("b", is_tried=lambda v: (True, "zz"))
+    issued = schedule.next("b", is_tried=lambda v: (v["x"] == 2, "zz"))
+    assert issued.values == {"x": 3}
     state = json.loads(json.dumps(schedule.to_state()))
     again = DesignSchedule({"name": "listed"}, CAPACITY)
     again.restore(state, request=None)
-    assert again.points == POINTS and again.cursor == 2
-    assert again.trial_ids == ["a"] and again.skipped == {1: "zz"}
-    assert again.next("c", is_tried=never_tried).values == {"x": 3}
+    assert again.points == POINTS and again.cursor == 3
+    assert again.trial_ids == ["a", "b"] and again.skipped == {1: "zz"}
+    assert again.next("c", is_tried=never_tried).values == {"x": 4}
 
 
 def test_state_can_point_to_a_design_file():
