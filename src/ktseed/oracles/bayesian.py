@@ -122,6 +122,11 @@ class SeededBayesianOptimizationOracle(
         if self._ktseed_in_initial_phase():
             response = _kt_private.random_response(self)
         elif self.handoff == "stock":
+            # KerasTuner draws the acquisition's restarts from a generator it
+            # never saves; seeding it from (seed, trial count) at every step
+            # makes each proposal a function of the history, so a resumed
+            # search proposes exactly what an uninterrupted one does.
+            _kt_private.reseed_acquisition(self, len(self.trials))
             response = self._ktseed_stock_gp_step(trial_id)
         else:
             response = self._ktseed_gp_handoff_step()
@@ -230,14 +235,8 @@ class SeededBayesianOptimizationOracle(
         return state
 
     def set_state(self, state: dict[str, Any]) -> None:
-        """Restores the state; the hand-off passed now is kept.
-
-        The stock GP's restart sampler is not saved by KerasTuner; it is
-        reseeded from the seed and the number of trials, so a resumed search
-        is reproducible.
-        """
+        """Restores the state; the hand-off passed now is kept."""
         super().set_state(state)
-        _kt_private.reseed_acquisition(self, len(self.trials))
         self._ktseed_codec_cache = None
         self._ktseed_proposer = None  # rebuilt with the restored seed
 
