@@ -1,4 +1,4 @@
-r"""Development study of ktseed's GP hand-off (``ktseed.oracles.gp_handoff``).
+r"""Development study of ktseed's GP hand-off (``ktseed.oracles.gp``).
 
 A pure-Python loop, no Tuner: an 8-point scrambled Sobol' design from
 ``ktseed.make_initializer``, then 22 ``GPHandoff.propose`` calls, and the
@@ -325,7 +325,7 @@ def run_handoff(
     problem: DevProblem, seed: int, options: Mapping[str, Any]
 ) -> dict[str, Any]:
     import ktseed
-    from ktseed.oracles.gp_handoff import GPHandoff
+    from ktseed.oracles.gp import GPHandoff
     from ktseed.space import SpaceCodec
 
     codec = SpaceCodec(problem.space())
@@ -532,7 +532,7 @@ def command_timing(args: argparse.Namespace) -> None:
     import keras_tuner as kt
     from threadpoolctl import threadpool_limits
 
-    from ktseed.oracles.gp_handoff import GPHandoff
+    from ktseed.oracles.gp import GPHandoff
     from ktseed.space import SpaceCodec
 
     for name in ("hartmann6", "mixed"):
