@@ -75,6 +75,7 @@ class Layout:
     def __init__(self, codec: SpaceCodec) -> None:
         self.codec = codec
         self.d = codec.dimension
+        self.names = codec.names
         self.kinds = np.zeros(self.d, dtype=np.int64)
         self.grids: list[FloatArray | None] = []
         self.conditions: list[list[Any]] = []
@@ -106,6 +107,16 @@ class Layout:
                 for g in self.grids
             ]
         )
+        # Half the smallest gap between two values of each discrete grid:
+        # two snapped coordinates closer than that are the same value.
+        self.grid_tolerance = np.array(
+            [
+                0.5 * float(np.diff(g).min())
+                if g is not None and len(g) > 1
+                else 0.5
+                for g in self.grids
+            ]
+        )
         self.conditional = any(self.conditions)
 
     # ------------------------------------------------------------ encode
@@ -118,22 +129,42 @@ class Layout:
             ValueError: (or ``KeyError``, ``TypeError``) if the codec cannot
                 encode ``values``.
         """
-        u = np.asarray(self.codec.encode(values), dtype=float)
+        full = self.complete(values)
+        u = np.asarray(self.codec.encode(full), dtype=float)
+        return self.snap(u.reshape(1, -1))[0], self.mask_of(full)
+
+    def complete(self, values: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``values`` with every missing hyperparameter at its default.
+
+        A trial that ran before a hyperparameter was added (a space that
+        grows inside ``run_trial``, a prior run) is modelled at the
+        default, as KerasTuner's own Bayesian oracle does.
+        """
+        if all(name in values for name in self.names):
+            return values
+        full = dict(values)
+        for hp in self.codec.entries:
+            full.setdefault(hp.name, hp.default)
+        return full
+
+    def mask_of(self, values: Mapping[str, Any]) -> BoolArray:
+        """Which coordinates are active hyperparameters under ``values``."""
         mask = np.ones(self.d, dtype=bool)
         if self.conditional:
             for j, conditions in enumerate(self.conditions):
                 mask[j] = all(c.is_active(values) for c in conditions)
-        return self.snap(u.reshape(1, -1))[0], mask
+        return mask
 
     def encode_observations(
         self, observations: Sequence[tuple[Mapping[str, Any], Any]]
     ) -> tuple[FloatArray, BoolArray, FloatArray]:
-        """Points, activity masks and objective values of the usable pairs.
+        """Points, activity masks and objective values of the observations.
 
-        A pair is dropped when its value is not a number, is NaN (the trial
-        told nothing), or its values cannot be encoded in the current space
-        (a ``Choice`` value that no longer exists). Infinite values are
-        kept; :func:`~ktseed.oracles.gp.targets.clip_infinite` handles them.
+        A pair is dropped when its values cannot be encoded in the current
+        space (a ``Choice`` value that no longer exists). A value that is
+        not a number becomes NaN; NaN rows still mark their point as tried
+        (see :meth:`near`), and the proposer leaves them out of the model.
+        Infinite values are kept (the proposer clips them).
 
         Returns:
             Arrays of shapes ``(n, d)``, ``(n, d)`` and ``(n,)``.
@@ -145,9 +176,7 @@ class Layout:
             try:
                 score = float(value)
             except (TypeError, ValueError):
-                continue
-            if math.isnan(score):
-                continue
+                score = math.nan
             try:
                 row, mask = self.encode_values(values)
             except (ValueError, KeyError, TypeError):
@@ -235,6 +264,46 @@ class Layout:
             one = a_mask[:, None, :] ^ b_mask[None, :, :]
             dist = np.where(both, dist, np.where(one, 1.0, 0.0))
         return dist, diff, both
+
+    # -------------------------------------------------------- repeats
+    def near(
+        self,
+        a: FloatArray,
+        a_mask: BoolArray,
+        b: FloatArray,
+        b_mask: BoolArray,
+        radius: float,
+    ) -> BoolArray:
+        """Which points of ``a`` repeat a point of ``b`` within ``radius``.
+
+        Two points are *near* when the same hyperparameters are active in
+        both, every active discrete coordinate (ordinal or categorical) has
+        the same grid value, and the Euclidean distance between their active
+        continuous coordinates is below ``radius``. A different category or
+        grid value is never near, so a fully discrete space can still be
+        exhausted. With ``radius`` 0 nothing is near.
+
+        Returns:
+            A boolean array of shape ``(m,)``.
+        """
+        out = np.zeros(a.shape[0], dtype=bool)
+        if radius <= 0 or a.shape[0] == 0 or b.shape[0] == 0:
+            return out
+        cont = self.continuous
+        disc = self.discrete
+        tol = self.grid_tolerance[disc]
+        chunk = max(1, 2**20 // max(b.shape[0] * max(self.d, 1), 1))
+        for begin in range(0, a.shape[0], chunk):
+            pa = a[begin : begin + chunk]
+            ma = a_mask[begin : begin + chunk]
+            same = np.all(ma[:, None, :] == b_mask[None, :, :], axis=2)
+            if len(disc):
+                gap = np.abs(pa[:, None, disc] - b[None, :, disc]) > tol
+                same &= ~np.any(gap & ma[:, None, disc], axis=2)
+            step = pa[:, None, cont] - b[None, :, cont]
+            sq = np.sum(step * step * ma[:, None, cont], axis=2)
+            out[begin : begin + chunk] = np.any(same & (sq < radius**2), axis=1)
+        return out
 
     # --------------------------------------------------------- enumerate
     def enumerate_all(self) -> FloatArray | None:

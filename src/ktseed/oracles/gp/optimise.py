@@ -239,20 +239,44 @@ def first_allowed(
     layout: Layout,
     pool: FloatArray,
     allowed: Callable[[Mapping[str, Any]], bool],
+    *,
+    avoid: tuple[FloatArray, BoolArray] | None = None,
+    min_distance: float = 0.0,
 ) -> dict[str, Any] | None:
     """Decodes ``pool`` in order; the first values ``allowed`` accepts.
 
-    Points that decode to the same configuration are asked about once.
+    Args:
+        layout: The space.
+        pool: Points, best first.
+        allowed: Whether a values dict may be proposed.
+        avoid: Points and activity masks of earlier and pending trials;
+            pool points :meth:`~ktseed.oracles.gp.layout.Layout.near` one
+            of them within ``min_distance`` are skipped.
+        min_distance: The radius of ``avoid`` (0: exact repeats only,
+            which ``allowed`` refuses).
+
+    Returns:
+        The first acceptable values dict, or None. Points that decode to
+        the same configuration are asked about once.
     """
     seen: set[tuple[tuple[str, str], ...]] = set()
     chunk = 64
     for begin in range(0, pool.shape[0], chunk):
-        for values in layout.codec.decode(pool[begin : begin + chunk]):
+        decoded = layout.codec.decode(pool[begin : begin + chunk])
+        repeats = np.zeros(len(decoded), dtype=bool)
+        if avoid is not None and min_distance > 0 and avoid[0].shape[0]:
+            # The distance of what would be proposed: the decoded values.
+            coords, masks = layout.encode_points(decoded)
+            assert coords.shape[0] == len(decoded)  # canonical values
+            repeats = layout.near(
+                coords, masks, avoid[0], avoid[1], min_distance
+            )
+        for values, repeat in zip(decoded, repeats.tolist(), strict=True):
             key = layout.codec.point_key(values)
             if key in seen:
                 continue
             seen.add(key)
-            if allowed(values):
+            if not repeat and allowed(values):
                 return values
     return None
 

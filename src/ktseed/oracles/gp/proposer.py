@@ -42,6 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "lengthscale_prior": "unit",
     "noise_prior_loc": -8.0,
     "min_noise": 1e-6,
+    "min_distance": 1e-3,
 }
 
 
@@ -78,6 +79,19 @@ class GPHandoff:
         noise_prior_loc: Mean of the normal prior on the log of the noise
             variance (in standardised units, above ``min_noise``).
         min_noise: Lower bound of the noise variance (standardised units).
+        min_distance: Proposals closer than this to an earlier trial or a
+            pending one count as repeats and are not made (default
+            ``1e-3``; ``0`` refuses exact repeats only). The distance is
+            Euclidean, in the unit cube, over the active continuous
+            coordinates (``Float`` without a step, and numeric grids too
+            long to enumerate); a proposal that differs in any active
+            discrete hyperparameter (a category, a grid value) or in which
+            hyperparameters are active is never a repeat. See
+            :meth:`~ktseed.oracles.gp.layout.Layout.near`.
+
+    Objective values are used only through their standardised form, so
+    multiplying the objective by a positive constant (``1e155``,
+    ``1e-300``) gives the same proposals, without overflow or underflow.
 
     Non-finite objective values: ``NaN`` observations are dropped (the
     trial told nothing); ``+inf`` and ``-inf`` are clipped to the worst and
@@ -135,6 +149,15 @@ class GPHandoff:
         self.lengthscale_prior = choice("lengthscale_prior", LENGTHSCALE_PRIORS)
         self.noise_prior_loc = number("noise_prior_loc", None)
         self.min_noise = number("min_noise", 0.0)
+        self.min_distance = number("min_distance", None)
+        if self.min_distance < 0:
+            raise checks.fail(
+                _OWNER,
+                "min_distance",
+                "a non-negative number",
+                merged["min_distance"],
+                error=HandoffConfigError,
+            )
 
     # ------------------------------------------------------------ config
     def get_config(self) -> dict[str, Any]:
@@ -227,15 +250,32 @@ class GPHandoff:
             values = codec.decode(np.zeros((1, 0)))[0]
             return values if allowed(values) else None
 
-        x, mask, y = layout.encode_observations(observations)
-        y = targets.clip_infinite(y)
+        x_all, mask_all, y_all = layout.encode_observations(observations)
+        # Pending points that cannot be encoded stay excluded by their
+        # key; they are just not modelled.
+        px, pmask = layout.encode_points(pending)
+        # Earlier and pending trials: nothing within min_distance of them.
+        avoid = (np.vstack([x_all, px]), np.vstack([mask_all, pmask]))
+        usable = ~np.isnan(y_all)
+        x, mask = x_all[usable], mask_all[usable]
+        y = targets.clip_infinite(y_all[usable])
         enumerated = layout.enumerate_all()
+
+        def first_allowed(pool: FloatArray) -> dict[str, Any] | None:
+            return optimise.first_allowed(
+                layout,
+                pool,
+                allowed,
+                avoid=avoid,
+                min_distance=self.min_distance,
+            )
+
         if y.shape[0] == 0:
             # Nothing to model: the first allowed space-filling point.
             pool = optimise.space_filling(layout, rng, self.n_candidates)
             if enumerated is not None:
                 pool = enumerated[rng.permutation(len(enumerated))]
-            return optimise.first_allowed(layout, pool, allowed)
+            return first_allowed(pool)
 
         y_model = targets.transform(y, self.y_transform)
         gp = GaussianProcess(
@@ -249,9 +289,6 @@ class GPHandoff:
             min_noise=self.min_noise,
         )
         best = float(y_model.min())
-        # Pending points that cannot be encoded stay excluded by their
-        # key; they are just not modelled.
-        px, pmask = layout.encode_points(pending)
         if px.shape[0]:
             believed = gp.posterior(px, pmask)[0]
             gp.add_fantasies(px, pmask, believed)
@@ -289,14 +326,14 @@ class GPHandoff:
         ranked = np.vstack([local_x, pool])
         ranked_acq = np.concatenate([local_acq, pool_acq])
         order = np.argsort(-ranked_acq, kind="stable")
-        proposal = optimise.first_allowed(layout, ranked[order], allowed)
+        proposal = first_allowed(ranked[order])
         if proposal is not None or enumerated is not None:
             return proposal
         # Everything scored was tried: widen the search once.
         extra = optimise.space_filling(layout, rng, 4 * self.n_candidates)
         extra_acq = acquisition(extra, layout.activity(extra))
         order = np.argsort(-extra_acq, kind="stable")
-        return optimise.first_allowed(layout, extra[order], allowed)
+        return first_allowed(extra[order])
 
 
 def _single_threaded_blas() -> contextlib.AbstractContextManager[Any]:

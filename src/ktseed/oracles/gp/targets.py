@@ -4,11 +4,19 @@ The model sees standardised targets (mean 0, variance 1). By default they
 also pass through a Yeo-Johnson power transform fitted to the data (as
 HEBO does), so that a few very bad trials do not flatten the model where
 the good ones are.
+
+The targets do not depend on the objective's scale or offset: values are
+first multiplied by a power of two (exact in floating point) that brings
+the largest magnitude into ``[0.5, 1)``, so squares neither overflow
+(objectives of ``1e155``) nor underflow (``1e-300``); the standardised
+values are then rounded to multiples of :data:`RESOLUTION`, far below
+anything the model resolves, so that the last-bit differences of a
+rescaled objective (``y * 1e155`` is not exactly ``y`` times ``1e155``
+after rounding) do not change the proposal.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,6 +28,11 @@ if TYPE_CHECKING:
 
 #: The accepted values of ``GPHandoff(y_transform=...)``.
 Y_TRANSFORMS = ("standardize", "power")
+
+#: Standardised targets are rounded to multiples of this (``2 ** -30``,
+#: about ``9.3e-10``); the noise floor of the model is a standard deviation
+#: of ``1e-3`` in the same units.
+RESOLUTION = 2.0**-30
 
 
 def clip_infinite(y: FloatArray) -> FloatArray:
@@ -37,12 +50,25 @@ def clip_infinite(y: FloatArray) -> FloatArray:
 
 
 def standardize(y: FloatArray) -> FloatArray:
-    """Mean 0 and, unless ``y`` is constant, variance 1."""
-    std = float(y.std())
-    centred: FloatArray = y - y.mean()
-    if not std > 0 or not math.isfinite(std):
-        return centred
-    return centred / std
+    """Mean 0 and variance 1; a constant (or empty) ``y`` gives zeros.
+
+    ``y`` is first scaled by a power of two so that its largest magnitude
+    lies in ``[0.5, 1)``. That scaling is exact, so the result is the same
+    as standardising ``y`` directly wherever that does not overflow or
+    underflow.
+    """
+    if y.size == 0 or not np.all(np.isfinite(y)) or y.max() == y.min():
+        return np.zeros_like(y)
+    exponent = int(np.frexp(np.abs(y).max())[1])
+    scaled = np.ldexp(y, -exponent)
+    centred: FloatArray = scaled - scaled.mean()
+    return centred / float(scaled.std())
+
+
+def quantize(z: FloatArray) -> FloatArray:
+    """Rounds to the nearest multiple of :data:`RESOLUTION`."""
+    rounded: FloatArray = np.round(z / RESOLUTION) * RESOLUTION
+    return rounded
 
 
 def transform(y: FloatArray, kind: str) -> FloatArray:
@@ -55,9 +81,10 @@ def transform(y: FloatArray, kind: str) -> FloatArray:
             standardise only).
 
     Returns:
-        Targets of the same shape.
+        Targets of the same shape, independent of the scale and offset of
+        ``y`` (see the module docstring).
     """
-    z = standardize(y)
+    z = quantize(standardize(y))
     if kind == "power" and y.shape[0] >= 3 and z.std() > 0:
         from scipy import stats
 
@@ -71,4 +98,11 @@ def transform(y: FloatArray, kind: str) -> FloatArray:
     return z
 
 
-__all__ = ["Y_TRANSFORMS", "clip_infinite", "standardize", "transform"]
+__all__ = [
+    "RESOLUTION",
+    "Y_TRANSFORMS",
+    "clip_infinite",
+    "quantize",
+    "standardize",
+    "transform",
+]
