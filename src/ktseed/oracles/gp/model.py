@@ -31,6 +31,39 @@ KERNELS = ("mixed", "product")
 #: The accepted values of ``GPHandoff(lengthscale_prior=...)``.
 LENGTHSCALE_PRIORS = ("dim_scaled", "unit")
 
+#: Kernel matrices between many points are computed this many entries
+#: ``(rows x observations x coordinates)`` at a time, so that no
+#: ``(m, n, d)`` distance tensor is held in memory at once. Rows are
+#: independent, so the result does not depend on the chunk size.
+CHUNK_ENTRIES = 2**21
+
+
+def fit_subset(y: FloatArray, limit: int) -> NDArray[np.int64] | None:
+    """The observations the hyperparameters are fitted on (None: all).
+
+    With more than ``limit`` observations: the ``limit // 2`` best (by
+    ``y``; ties by position) and ``limit - limit // 2`` of the others,
+    evenly spaced in their order (the order of the trials), returned in
+    that order. A deterministic function of ``y``'s order and values.
+
+    Args:
+        y: The targets, in trial order.
+        limit: The largest subset.
+
+    Returns:
+        Sorted indices into ``y``, or None when ``y`` has at most
+        ``limit`` entries.
+    """
+    n = y.shape[0]
+    if n <= limit:
+        return None
+    n_best = limit // 2
+    order = np.argsort(y, kind="stable")
+    rest = np.sort(order[n_best:])
+    picks = np.round(np.linspace(0, len(rest) - 1, limit - n_best))
+    chosen = np.concatenate([order[:n_best], rest[picks.astype(np.int64)]])
+    return np.sort(chosen)
+
 
 def matern52(sq: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Matern-5/2 of a squared scaled distance, and its derivative in it."""
@@ -66,6 +99,9 @@ class GaussianProcess:
         noise_prior_loc: Mean of the normal prior on the log of the noise
             variance above ``min_noise``.
         min_noise: The noise variance floor.
+        fit_on: Indices of the observations the hyperparameters are
+            fitted on (see :func:`fit_subset`); None: all of them. The
+            posterior always conditions on every observation.
 
     Attributes:
         theta: The fitted hyperparameters (log inverse squared length
@@ -83,6 +119,7 @@ class GaussianProcess:
         lengthscale_prior: str,
         noise_prior_loc: float,
         min_noise: float,
+        fit_on: NDArray[np.int64] | None = None,
     ) -> None:
         self.layout = layout
         self.x = x
@@ -105,7 +142,11 @@ class GaussianProcess:
         self.noise_loc = noise_prior_loc
         self.noise_scale = 1.0
         self.min_noise = min_noise
-        self.dist, _, _ = layout.sq_distances(x, mask, x, mask)
+        rows = slice(None) if fit_on is None else fit_on
+        self.fit_y = y[rows]
+        self.dist, _, _ = layout.sq_distances(
+            x[rows], mask[rows], x[rows], mask[rows]
+        )
         self._fit()
 
     # --------------------------------------------------------- kernel
@@ -168,7 +209,7 @@ class GaussianProcess:
 
         d = self.layout.d
         m = self.n_scales
-        n = self.y.shape[0]
+        n = self.fit_y.shape[0]
         weights, scales, noise = self._unpack(theta)
         cov, d_num, d_cat, d_scales = self._kernel(self.dist, weights, scales)
         cov[np.diag_indices(n)] += noise
@@ -176,9 +217,10 @@ class GaussianProcess:
             chol = linalg.cholesky(cov, lower=True, check_finite=False)
         except linalg.LinAlgError:
             return 1e25, np.zeros_like(theta)
-        alpha = linalg.cho_solve((chol, True), self.y, check_finite=False)
+        alpha = linalg.cho_solve((chol, True), self.fit_y, check_finite=False)
         inv = linalg.cho_solve((chol, True), np.eye(n), check_finite=False)
-        value = 0.5 * float(self.y @ alpha) + float(np.log(np.diag(chol)).sum())
+        value = 0.5 * float(self.fit_y @ alpha)
+        value += float(np.log(np.diag(chol)).sum())
         outer = np.outer(alpha, alpha) - inv
         grad = np.empty_like(theta)
         grad[:d] = self._weight_gradient(outer, d_num, d_cat, weights)
@@ -238,7 +280,7 @@ class GaussianProcess:
         from scipy import linalg
 
         n = self.y.shape[0]
-        cov = self._kernel(self.dist, self.weights, self.scales)[0]
+        cov = self._cross_kernel(self.x, self.mask)
         jitter = 0.0
         for _ in range(8):
             matrix = cov.copy()
@@ -265,10 +307,24 @@ class GaussianProcess:
         self.x = np.vstack([self.x, x])
         self.mask = np.vstack([self.mask, mask])
         self.y = np.concatenate([self.y, y])
-        self.dist, _, _ = self.layout.sq_distances(
-            self.x, self.mask, self.x, self.mask
-        )
         self._factorise()
+
+    def _cross_kernel(self, u: FloatArray, mask: BoolArray) -> FloatArray:
+        """The covariance between ``u`` and every observation, in chunks."""
+        n = self.x.shape[0]
+        rows = max(1, CHUNK_ENTRIES // max(n * self.layout.d, 1))
+        parts = []
+        for begin in range(0, u.shape[0], rows):
+            dist = self.layout.sq_distances(
+                u[begin : begin + rows],
+                mask[begin : begin + rows],
+                self.x,
+                self.mask,
+            )[0]
+            parts.append(self._kernel(dist, self.weights, self.scales)[0])
+        if not parts:
+            return np.zeros((0, n))
+        return np.vstack(parts)
 
     # ------------------------------------------------------ posterior
     def posterior(
@@ -277,8 +333,13 @@ class GaussianProcess:
         """Mean and variance at ``u`` (and their continuous gradients)."""
         from scipy import linalg
 
-        dist, diff, both = self.layout.sq_distances(u, mask, self.x, self.mask)
-        k, d_num, _, _ = self._kernel(dist, self.weights, self.scales)
+        if grad:
+            dist, diff, both = self.layout.sq_distances(
+                u, mask, self.x, self.mask
+            )
+            k, d_num, _, _ = self._kernel(dist, self.weights, self.scales)
+        else:
+            k = self._cross_kernel(u, mask)
         mean = k @ self.alpha
         v = linalg.solve_triangular(
             self.chol, k.T, lower=True, check_finite=False
@@ -297,9 +358,20 @@ class GaussianProcess:
             * both[..., cont]
         )  # (m, n, c)
         dmean = np.einsum("mnc,n->mc", dk, self.alpha)
-        kinv_k = linalg.cho_solve((self.chol, True), k.T, check_finite=False)
+        # K^-1 k = L^-T (L^-1 k): one more triangular solve on v (what
+        # cho_solve would do with two).
+        kinv_k = linalg.solve_triangular(
+            self.chol, v, lower=True, trans="T", check_finite=False
+        )
         dvar = -2.0 * np.einsum("mnc,nm->mc", dk, kinv_k)
         return mean, var, dmean, dvar
 
 
-__all__ = ["KERNELS", "LENGTHSCALE_PRIORS", "GaussianProcess", "matern52"]
+__all__ = [
+    "CHUNK_ENTRIES",
+    "KERNELS",
+    "LENGTHSCALE_PRIORS",
+    "GaussianProcess",
+    "fit_subset",
+    "matern52",
+]

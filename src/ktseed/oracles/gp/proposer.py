@@ -21,6 +21,7 @@ from ktseed.oracles.gp.layout import Layout
 from ktseed.oracles.gp.model import KERNELS
 from ktseed.oracles.gp.model import LENGTHSCALE_PRIORS
 from ktseed.oracles.gp.model import GaussianProcess
+from ktseed.oracles.gp.model import fit_subset
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -43,6 +44,7 @@ DEFAULTS: dict[str, Any] = {
     "noise_prior_loc": -8.0,
     "min_noise": 1e-6,
     "min_distance": 1e-3,
+    "max_fit_points": 128,
 }
 
 
@@ -88,6 +90,12 @@ class GPHandoff:
             discrete hyperparameter (a category, a grid value) or in which
             hyperparameters are active is never a repeat. See
             :meth:`~ktseed.oracles.gp.layout.Layout.near`.
+        max_fit_points: The kernel hyperparameters are fitted on at most
+            this many observations (default 128): beyond it, on the best
+            half of that number and an even spread, in trial order, of the
+            others (:func:`~ktseed.oracles.gp.model.fit_subset`). The model
+            itself always conditions on every observation. This bounds the
+            cost of the fit, which grows with the cube of its size.
 
     Objective values are used only through their standardised form, so
     multiplying the objective by a positive constant (``1e155``,
@@ -149,6 +157,7 @@ class GPHandoff:
         self.lengthscale_prior = choice("lengthscale_prior", LENGTHSCALE_PRIORS)
         self.noise_prior_loc = number("noise_prior_loc", None)
         self.min_noise = number("min_noise", 0.0)
+        self.max_fit_points = integer("max_fit_points", 8)
         self.min_distance = number("min_distance", None)
         if self.min_distance < 0:
             raise checks.fail(
@@ -287,6 +296,7 @@ class GPHandoff:
             lengthscale_prior=self.lengthscale_prior,
             noise_prior_loc=self.noise_prior_loc,
             min_noise=self.min_noise,
+            fit_on=fit_subset(y_model, self.max_fit_points),
         )
         best = float(y_model.min())
         if px.shape[0]:
