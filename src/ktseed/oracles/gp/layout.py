@@ -239,13 +239,36 @@ class Layout:
         a_mask: BoolArray,
         b: FloatArray,
         b_mask: BoolArray,
-    ) -> tuple[FloatArray, FloatArray, BoolArray]:
+    ) -> FloatArray:
         """Per-coordinate squared distances, shape ``(m, n, d)``.
 
         Continuous and ordinal coordinates contribute their squared
         difference; categorical ones 0 (same category) or 1. A coordinate
         inactive in both points contributes 0, one active in only one
         point 1 (the largest distance on the unit cube).
+        """
+        diff = a[:, None, :] - b[None, :, :]
+        cat = self.categorical
+        mismatch = None
+        if cat.any():
+            mismatch = np.abs(diff[..., cat]) > self.cat_tolerance[cat]
+        dist: FloatArray = np.multiply(diff, diff, out=diff)
+        if mismatch is not None:
+            dist[..., cat] = mismatch.astype(float)
+        if self.conditional:
+            both = a_mask[:, None, :] & b_mask[None, :, :]
+            one = a_mask[:, None, :] ^ b_mask[None, :, :]
+            dist = np.where(both, dist, np.where(one, 1.0, 0.0))
+        return dist
+
+    def distance_parts(
+        self,
+        a: FloatArray,
+        a_mask: BoolArray,
+        b: FloatArray,
+        b_mask: BoolArray,
+    ) -> tuple[FloatArray, FloatArray, BoolArray]:
+        """:meth:`sq_distances` with what their gradient in ``a`` needs.
 
         Returns:
             The distances, the raw differences ``a - b`` and where both

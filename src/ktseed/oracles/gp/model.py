@@ -74,6 +74,14 @@ def matern52(sq: FloatArray) -> tuple[FloatArray, FloatArray]:
     return value, deriv
 
 
+def matern52_value(sq: FloatArray) -> FloatArray:
+    """:func:`matern52` without the derivative (the same arithmetic)."""
+    r = np.sqrt(5.0 * np.maximum(sq, 0.0))
+    e = np.exp(-r)
+    value: FloatArray = (1.0 + r + (5.0 / 3.0) * sq) * e
+    return value
+
+
 class GaussianProcess:
     """A fitted GP over the layout's coordinates (standardised targets).
 
@@ -144,7 +152,7 @@ class GaussianProcess:
         self.min_noise = min_noise
         rows = slice(None) if fit_on is None else fit_on
         self.fit_y = y[rows]
-        self.dist, _, _ = layout.sq_distances(
+        self.dist = layout.sq_distances(
             x[rows], mask[rows], x[rows], mask[rows]
         )
         self._fit()
@@ -181,6 +189,19 @@ class GaussianProcess:
         d_num = (s0 + s2 * kc) * dkn
         d_cat = -(s1 + s2 * kn) * kc
         return k, d_num, d_cat, [s0 * kn, s1 * kc, s2 * kn * kc]
+
+    def _covariance(self, dist: FloatArray) -> FloatArray:
+        """``_kernel(dist, ...)[0]`` at the fitted parameters, alone."""
+        weights, scales = self.weights, self.scales
+        if not self.mixed:
+            value: FloatArray = scales[0] * matern52_value(dist @ weights)
+            return value
+        num, cat = self.num, self.cat
+        kn = matern52_value(dist[..., num] @ weights[num])
+        kc = np.exp(-(dist[..., cat] @ weights[cat]))
+        s0, s1, s2 = scales
+        mixed: FloatArray = s0 * kn + s1 * kc + s2 * kn * kc
+        return mixed
 
     def _weight_gradient(
         self,
@@ -320,8 +341,8 @@ class GaussianProcess:
                 mask[begin : begin + rows],
                 self.x,
                 self.mask,
-            )[0]
-            parts.append(self._kernel(dist, self.weights, self.scales)[0])
+            )
+            parts.append(self._covariance(dist))
         if not parts:
             return np.zeros((0, n))
         return np.vstack(parts)
@@ -334,7 +355,7 @@ class GaussianProcess:
         from scipy import linalg
 
         if grad:
-            dist, diff, both = self.layout.sq_distances(
+            dist, diff, both = self.layout.distance_parts(
                 u, mask, self.x, self.mask
             )
             k, d_num, _, _ = self._kernel(dist, self.weights, self.scales)
@@ -374,4 +395,5 @@ __all__ = [
     "GaussianProcess",
     "fit_subset",
     "matern52",
+    "matern52_value",
 ]
