@@ -59,11 +59,15 @@ def objective(u: np.ndarray) -> np.ndarray:
 
 def history(d: int, n: int, seed: int = 0) -> np.ndarray:
     """``n`` unit-cube points shaped like a search history."""
+    import warnings
+
     from scipy.stats import qmc
 
     rng = np.random.default_rng(seed)
     k = max(n // 3, 1)
-    design = qmc.Sobol(d, scramble=True, rng=rng).random(k)
+    with warnings.catch_warnings():  # k is rarely a power of two
+        warnings.simplefilter("ignore", UserWarning)
+        design = qmc.Sobol(d, scramble=True, rng=rng).random(k)
     spread = np.linspace(0.15, 0.015, n - k)[:, None]
     centre = np.linspace(0.3, 0.7, d)
     local = centre + spread * rng.standard_normal((n - k, d))
@@ -184,8 +188,9 @@ def main(argv: list[str] | None = None) -> int:
         f"Options: `{json.dumps(options)}`; {args.repeats} calls per cell; "
         f"Python {platform.python_version()}, numpy {np.__version__}, "
         f"{os.cpu_count()} CPUs; load average (1, 5, 15 min) "
-        f"{', '.join(f'{x:.2f}' for x in load_before)} before and "
-        f"{', '.join(f'{x:.2f}' for x in load_after)} after.",
+        f"{', '.join(f'{x:.2f}' for x in load_before)} at the start and "
+        f"{', '.join(f'{x:.2f}' for x in load_after)} at the end of the "
+        "run (other jobs share the machine).",
         "",
         header,
         "|---" * (header.count("|") - 1) + "|",
