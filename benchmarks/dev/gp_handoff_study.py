@@ -1,8 +1,11 @@
-r"""Development study of ktseed's GP hand-off (``ktseed.oracles.gp_handoff``).
+r"""Development study of ktseed's GP hand-off (``ktseed.oracles.gp``).
 
 A pure-Python loop, no Tuner: an 8-point scrambled Sobol' design from
-``ktseed.make_initializer``, then 22 ``GPHandoff.propose`` calls, and the
-simple regret of the best value found after 8, 15 and 30 trials. Optuna's
+``ktseed.make_initializer``, then ``GPHandoff.propose`` calls up to the
+budget (``--budget``, default 30), and the simple regret of the best value
+found after 8, 15, 30, 50, 100 and 200 trials (those within the budget).
+Each record also counts exact repeats and near-repeats (a proposal within
+``NEAR`` of an earlier trial in the codec's unit cube). Optuna's
 ``GPSampler(seed=s)`` (defaults) runs on the same spaces for comparison.
 
 Problem sets:
@@ -21,6 +24,8 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/dev/gp_handoff_study.py run --set dev \\
         --methods handoff --options '{"y_transform": "standardize"}' \\
         --tag std --seeds 1-12 --out results.jsonl
+    .venv/bin/python benchmarks/dev/gp_handoff_study.py run --set dev \\
+        --budget 100 --seeds 1-5 --workers 1 --out budget100.jsonl
     .venv/bin/python benchmarks/dev/gp_handoff_study.py summary results.jsonl
     .venv/bin/python benchmarks/dev/gp_handoff_study.py timing
 
@@ -51,7 +56,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 BUDGET = 30
 DESIGN = 8
-CHECKPOINTS = (8, 15, 30)
+CHECKPOINTS = (8, 15, 30, 50, 100, 200)
+
+#: A proposal this close to an earlier trial (Euclidean, in the codec's
+#: unit cube, all coordinates) counts as a near-repeat in the records.
+NEAR = 1e-3
 
 
 # ------------------------------------------------------------ dev problems
@@ -322,10 +331,13 @@ def get_problems(which: str) -> dict[str, DevProblem]:
 
 # ----------------------------------------------------------------- runners
 def run_handoff(
-    problem: DevProblem, seed: int, options: Mapping[str, Any]
+    problem: DevProblem,
+    seed: int,
+    options: Mapping[str, Any],
+    budget: int = BUDGET,
 ) -> dict[str, Any]:
     import ktseed
-    from ktseed.oracles.gp_handoff import GPHandoff
+    from ktseed.oracles.gp import GPHandoff
     from ktseed.space import SpaceCodec
 
     codec = SpaceCodec(problem.space())
@@ -337,7 +349,9 @@ def run_handoff(
     times = []
     keys = {codec.point_key(v) for v, _ in observations}
     repeats = 0
-    while len(observations) < BUDGET:
+    near = 0
+    cube = [codec.encode(v) for v, _ in observations]
+    while len(observations) < budget:
         start = time.perf_counter()
         values = handoff.propose(codec, observations)
         times.append(time.perf_counter() - start)
@@ -347,6 +361,10 @@ def run_handoff(
         key = codec.point_key(values)
         repeats += key in keys
         keys.add(key)
+        u = codec.encode(values)
+        gap = np.sqrt(((np.vstack(cube) - u) ** 2).sum(axis=1)).min()
+        near += bool(gap < NEAR)
+        cube.append(u)
         observations.append((values, problem.evaluate(values)))
     ys = [y for _, y in observations]
     return {
@@ -354,6 +372,7 @@ def run_handoff(
         "propose_s_median": statistics.median(times),
         "propose_s_max": max(times),
         "repeats": repeats,
+        "near_repeats": near,
     }
 
 
@@ -388,7 +407,10 @@ def _suggest(trial: Any, space: Any) -> dict[str, Any]:
 
 
 def run_optuna_gp(
-    problem: DevProblem, seed: int, options: Mapping[str, Any]
+    problem: DevProblem,
+    seed: int,
+    options: Mapping[str, Any],
+    budget: int = BUDGET,
 ) -> dict[str, Any]:
     import warnings
 
@@ -401,7 +423,7 @@ def run_optuna_gp(
         sampler = optuna.samplers.GPSampler(seed=seed)
         study = optuna.create_study(direction="minimize", sampler=sampler)
         study.optimize(
-            lambda t: problem.evaluate(_suggest(t, space)), n_trials=BUDGET
+            lambda t: problem.evaluate(_suggest(t, space)), n_trials=budget
         )
     ys = [t.value for t in study.trials]
     return {"ys": ys}
@@ -411,12 +433,12 @@ RUNNERS = {"handoff": run_handoff, "optuna_gp": run_optuna_gp}
 
 
 def _job(
-    args: tuple[str, str, str, int, dict[str, Any], str],
+    args: tuple[str, str, str, int, dict[str, Any], str, int],
 ) -> dict[str, Any]:
-    which, name, method, seed, options, tag = args
+    which, name, method, seed, options, tag, budget = args
     problem = get_problems(which if which in ("dev", "check") else name)[name]
     start = time.perf_counter()
-    result = RUNNERS[method](problem, seed, options)
+    result = RUNNERS[method](problem, seed, options, budget)
     wall = time.perf_counter() - start
     ys = result.pop("ys")
     best = np.minimum.accumulate(np.asarray(ys, dtype=float))
@@ -428,8 +450,9 @@ def _job(
         "options": options,
         "wall_s": wall,
         "n": len(ys),
+        "budget": budget,
     }
-    for k in CHECKPOINTS:
+    for k in sorted({*CHECKPOINTS, budget}):
         if len(best) >= k:
             record[f"regret@{k}"] = float(best[k - 1] - problem.optimum)
     record.update(result)
@@ -461,6 +484,7 @@ def command_run(args: argparse.Namespace) -> None:
             seed,
             options if method == "handoff" else {},
             args.tag if method == "handoff" else "default",
+            args.budget,
         )
         for method in args.methods
         for name in problems
@@ -479,15 +503,15 @@ def command_run(args: argparse.Namespace) -> None:
                 record["method"],
                 record["tag"],
                 record["seed"],
-                f"{record.get('regret@30', float('nan')):.4g}",
+                f"{record.get(f'regret@{args.budget}', float('nan')):.4g}",
                 f"{record['wall_s']:.1f}s",
                 flush=True,
             )
 
 
 def command_summary(args: argparse.Namespace) -> None:
-    groups: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = (
-        defaultdict(lambda: defaultdict(list))
+    groups: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(
+        lambda: defaultdict(list)
     )
     for path in args.files:
         with open(path, encoding="utf-8") as handle:
@@ -500,29 +524,39 @@ def command_summary(args: argparse.Namespace) -> None:
                 )
                 groups[r["problem"]][label].append(r)
     for problem in groups:
+        rows_of = groups[problem]
+        last = min(
+            max(int(r.get("budget", BUDGET)) for r in rows)
+            for rows in rows_of.values()
+        )
+        marks = [k for k in CHECKPOINTS if k < last] + [last]
         print(f"\n### {problem}\n")
         print(
-            "| method | seeds | med@8 | med@15 | med@30 | IQR@30 | "
-            "mean@30 | propose s (med) | repeats |"
+            "| method | seeds | "
+            + " | ".join(f"med@{k}" for k in marks)
+            + f" | IQR@{last} | mean@{last} | propose s (med) "
+            "| repeats | near |"
         )
-        print("|---|---|---|---|---|---|---|---|---|")
-        for label, rows in sorted(groups[problem].items()):
+        print("|---" * (len(marks) + 7) + "|")
+        for label, rows in sorted(rows_of.items()):
             if args.min_seeds and len(rows) < args.min_seeds:
                 continue
-            r30 = [r["regret@30"] for r in rows]
-            q = np.percentile(r30, [25, 75])
+            final = [r[f"regret@{last}"] for r in rows]
+            q = np.percentile(final, [25, 75])
             prop = [
                 r["propose_s_median"] for r in rows if "propose_s_median" in r
             ]
+            meds = " | ".join(
+                f"{statistics.median(r[f'regret@{k}'] for r in rows):.3g}"
+                for k in marks
+            )
             print(
-                f"| {label} | {len(rows)} "
-                f"| {statistics.median(r['regret@8'] for r in rows):.3g} "
-                f"| {statistics.median(r['regret@15'] for r in rows):.3g} "
-                f"| {statistics.median(r30):.3g} "
+                f"| {label} | {len(rows)} | {meds} "
                 f"| {q[0]:.3g}-{q[1]:.3g} "
-                f"| {statistics.mean(r30):.3g} "
+                f"| {statistics.mean(final):.3g} "
                 f"| {statistics.median(prop) if prop else float('nan'):.3f} "
-                f"| {sum(r.get('repeats', 0) for r in rows)} |"
+                f"| {sum(r.get('repeats', 0) for r in rows)} "
+                f"| {sum(r.get('near_repeats', 0) for r in rows)} |"
             )
 
 
@@ -532,7 +566,7 @@ def command_timing(args: argparse.Namespace) -> None:
     import keras_tuner as kt
     from threadpoolctl import threadpool_limits
 
-    from ktseed.oracles.gp_handoff import GPHandoff
+    from ktseed.oracles.gp import GPHandoff
     from ktseed.space import SpaceCodec
 
     for name in ("hartmann6", "mixed"):
@@ -606,6 +640,7 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--seeds", default="1-20")
     run.add_argument("--options", default="{}")
     run.add_argument("--tag", default="default")
+    run.add_argument("--budget", type=int, default=BUDGET)
     run.add_argument("--workers", type=int, default=2)
     run.add_argument("--out", required=True)
     summary = sub.add_parser("summary")

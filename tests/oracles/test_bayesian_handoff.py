@@ -12,7 +12,7 @@ from ktseed import HandoffConfigError
 from ktseed import Initializer
 from ktseed import make_initializer
 from ktseed.oracles import SeededBayesianOptimizationOracle
-from ktseed.oracles.gp_handoff import GPHandoff
+from ktseed.oracles.gp import GPHandoff
 from tests.helpers import FormulaTuner
 
 

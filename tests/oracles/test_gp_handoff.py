@@ -1,4 +1,4 @@
-"""Tests of the GP hand-off proposer (ktseed.oracles.gp_handoff)."""
+"""Tests of the GP hand-off proposer (ktseed.oracles.gp)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import ktseed
-from ktseed.oracles.gp_handoff import GPHandoff
-from ktseed.oracles.gp_handoff import HandoffConfigError
+from ktseed.errors import HandoffConfigError
+from ktseed.oracles.gp import GPHandoff
 from ktseed.space import SpaceCodec
 
 
@@ -264,3 +264,11 @@ def test_config_round_trip_and_validation():
         GPHandoff(seed=-1)
     with pytest.raises(HandoffConfigError, match="name"):
         GPHandoff.from_config({"name": "other"})
+
+
+def test_compatibility_module_reexports_the_package():
+    from ktseed.oracles import gp
+    from ktseed.oracles import gp_handoff
+
+    assert gp_handoff.GPHandoff is gp.GPHandoff
+    assert gp_handoff.HandoffConfigError is HandoffConfigError

@@ -470,7 +470,7 @@ def gp_step_times(
     from threadpoolctl import threadpool_limits
 
     from ktseed.bench.execute import scratch_root
-    from ktseed.oracles.gp_handoff import GPHandoff
+    from ktseed.oracles.gp import GPHandoff
     from ktseed.space import SpaceCodec
 
     rows = []

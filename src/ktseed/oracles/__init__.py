@@ -16,7 +16,7 @@ from __future__ import annotations
 from ktseed.oracles import _kt_private
 from ktseed.oracles._seeding import STATE_KEY
 from ktseed.oracles.bayesian import SeededBayesianOptimizationOracle
-from ktseed.oracles.gp_handoff import GPHandoff
+from ktseed.oracles.gp import GPHandoff
 from ktseed.oracles.hyperband import SeededHyperbandOracle
 from ktseed.oracles.random_search import SeededRandomSearchOracle
 

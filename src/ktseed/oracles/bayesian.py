@@ -249,7 +249,7 @@ def _make_handoff(handoff: Any, options: Mapping[str, Any] | None) -> Any:
             another hand-off than ``"gp"``.
         HandoffConfigError: For invalid options.
     """
-    from ktseed.oracles.gp_handoff import GPHandoff
+    from ktseed.oracles.gp import GPHandoff
 
     if isinstance(handoff, GPHandoff):
         if options:
