@@ -381,3 +381,16 @@ def test_clip_brings_sampler_values_into_the_space():
         "width": 8,
         "tuner/epochs": 3,
     }
+
+
+def test_encode_puts_a_missing_hyperparameter_at_its_default():
+    """A trial that ran before a hyperparameter was added encodes at its
+    default (as KerasTuner's GP does), instead of failing."""
+    hp = kt.HyperParameters()
+    hp.Float("x", 0.0, 1.0)
+    hp.Int("units", 32, 512, step=32, default=64)
+    codec = SpaceCodec(hp)
+    assert (
+        codec.encode({"x": 0.25}).tolist()
+        == codec.encode({"x": 0.25, "units": 64}).tolist()
+    )

@@ -81,15 +81,21 @@ def wait_for(predicate, timeout, what):
     pytest.fail(f"timed out waiting for {what}")
 
 
+def stop(processes):
+    """Kills what still runs and closes every pipe."""
+    for process in processes.values():
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=30)
+
+
 def finish(processes):
     outputs = {}
     try:
         for name, process in processes.items():
             outputs[name], _ = process.communicate(timeout=DEADLINE)
     finally:
-        for process in processes.values():
-            if process.poll() is None:
-                process.kill()
+        stop(processes)
     for name, process in processes.items():
         assert process.returncode == 0, (
             f"{name} exited {process.returncode}:\n{outputs[name][-3000:]}"
@@ -145,13 +151,11 @@ def test_a_restarted_chief_hands_out_no_trial_twice(tmp_path):
         )
         running = open_trials(logs)
         processes["chief"].send_signal(signal.SIGKILL)
-        processes["chief"].wait(timeout=30)
+        processes["chief"].communicate(timeout=30)
         processes["chief"] = start("chief", port, directory, logs, *slow)
         finish(processes)
     finally:
-        for process in processes.values():
-            if process.poll() is None:
-                process.kill()
+        stop(processes)
     check_exactly_once(directory, logs)
     starts = Counter(e["trial"] for e in events(logs) if e["event"] == "start")
     # The two trials that were running when the chief died ran only once,
@@ -179,13 +183,11 @@ def test_a_worker_restarted_with_its_id_takes_its_trial_back(tmp_path):
         )
         cut_off = open_trials(logs)["tuner0"]
         processes["tuner0"].send_signal(signal.SIGKILL)
-        processes["tuner0"].wait(timeout=30)
+        processes["tuner0"].communicate(timeout=30)
         processes["tuner0"] = start("tuner0", port, directory, logs, *slow)
         finish(processes)
     finally:
-        for process in processes.values():
-            if process.poll() is None:
-                process.kill()
+        stop(processes)
     check_exactly_once(directory, logs)
     runs = [e for e in events(logs) if e["trial"] == cut_off]
     # Started by tuner0, cut off, started again by tuner0, completed once.
@@ -210,10 +212,7 @@ def test_an_invalid_design_fails_the_chief_before_any_trial(tmp_path):
         output, _ = processes["chief"].communicate(timeout=120)
         elapsed = time.time() - started
     finally:
-        for process in processes.values():
-            if process.poll() is None:
-                process.kill()
-                process.wait(timeout=30)
+        stop(processes)
     assert processes["chief"].returncode not in (0, None)
     assert "hyperparameter 'x' (Float) got 5.0: outside the range" in output
     assert elapsed < 60, f"the chief took {elapsed:.0f} s to fail"

@@ -81,6 +81,13 @@ class SpaceCodec(ValueChecks):
         self.tunable: list[Any] = [
             hp for hp in self.entries if not isinstance(hp, hp_module.Fixed)
         ]
+        # Per coordinate: the size of its step grid (0 when it has none).
+        self._grid_sizes: list[int] = [
+            grid_size(hp)
+            if hp_kind(hp) in ("Int", "Float") and hp.step is not None
+            else 0
+            for hp in self.tunable
+        ]
         self._names: list[str] = list(
             dict.fromkeys(h.name for h in self.entries)
         )
@@ -267,9 +274,16 @@ class SpaceCodec(ValueChecks):
         """
         active = self._active_names(values)
         coords = []
-        for hp in self.tunable:
-            value = values[hp.name] if hp.name in active else hp.default
-            coords.append(self._encode_value(hp, value))
+        for hp, size in zip(self.tunable, self._grid_sizes, strict=True):
+            if hp.name in active and hp.name in values:
+                value = values[hp.name]
+            else:
+                value = hp.default
+            if size:  # a stepped Int or Float: the bucket of the nearest value
+                index = nearest_grid_index(hp, float(value))
+                coords.append((index + 0.5) / size)
+            else:
+                coords.append(float(hp.value_to_prob(value)))
         return np.asarray(coords, dtype=float)
 
     def encode_many(self, points: Iterable[Mapping[str, Any]]) -> NDArray[Any]:
@@ -278,14 +292,6 @@ class SpaceCodec(ValueChecks):
         if not rows:
             return np.zeros((0, self.dimension))
         return np.vstack(rows)
-
-    @staticmethod
-    def _encode_value(hp: Any, value: Any) -> float:
-        kind = hp_kind(hp)
-        if kind in ("Int", "Float") and hp.step is not None:
-            index = nearest_grid_index(hp, float(value))
-            return (index + 0.5) / grid_size(hp)
-        return float(hp.value_to_prob(value))
 
     def _active_names(self, values: Mapping[str, Any]) -> set[str]:
         """Names of the hyperparameters active under ``values``."""
