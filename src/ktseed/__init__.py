@@ -35,6 +35,7 @@ from ktseed.initializers import FixedInitializer
 from ktseed.initializers import HaltonInitializer
 from ktseed.initializers import Initializer
 from ktseed.initializers import LatinHypercubeInitializer
+from ktseed.initializers import NoInitializer
 from ktseed.initializers import PriorRunInitializer
 from ktseed.initializers import RandomInitializer
 from ktseed.initializers import SobolInitializer
@@ -101,6 +102,7 @@ __all__ = [
     "HaltonInitializer",
     "Initializer",
     "LatinHypercubeInitializer",
+    "NoInitializer",
     "PriorRunInitializer",
     "RandomInitializer",
     "SobolInitializer",

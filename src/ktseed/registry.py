@@ -55,6 +55,7 @@ _BUILTINS: dict[str, str] = {
     "csv": "ktseed.initializers.csv:CSVInitializer",
     "prior_run": "ktseed.initializers.prior_run:PriorRunInitializer",
     "chain": "ktseed.initializers.chain:ChainInitializer",
+    "none": "ktseed.initializers.none:NoInitializer",
 }
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -314,7 +315,7 @@ def get_initializer_class(name: str) -> type[Initializer]:
     return _REGISTRY.get(name).load()
 
 
-InitializerSpec = str | Mapping[str, Any] | Initializer
+InitializerSpec = str | Mapping[str, Any] | Initializer | None
 
 
 def make_initializer(spec: InitializerSpec) -> Initializer:
@@ -323,8 +324,8 @@ def make_initializer(spec: InitializerSpec) -> Initializer:
     Args:
         spec: A registered name (``"sobol"``), a dict
             ``{"name": "lhs", **kwargs}`` (what ``get_config()`` returns),
-            or an :class:`~ktseed.initializers.base.Initializer`, returned
-            as is.
+            an :class:`~ktseed.initializers.base.Initializer`, returned
+            as is, or ``None`` for no design (``"none"``).
 
     Returns:
         The initializer.
@@ -341,6 +342,8 @@ def make_initializer(spec: InitializerSpec) -> Initializer:
     """
     if isinstance(spec, Initializer):
         return spec
+    if spec is None:
+        spec = "none"
     if isinstance(spec, str):
         cls = get_initializer_class(spec)
         try:

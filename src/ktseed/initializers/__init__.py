@@ -11,6 +11,7 @@ name           class                                        kind
 ``csv``        :class:`CSVInitializer`                      rows of a CSV file
 ``prior_run``  :class:`PriorRunInitializer`                 an earlier project
 ``chain``      :class:`ChainInitializer`                    several, in order
+``none``       :class:`NoInitializer`                       no design
 =============  ===========================================  ==================
 """
 
@@ -24,6 +25,7 @@ from ktseed.initializers.csv import CSVInitializer
 from ktseed.initializers.fixed import FixedInitializer
 from ktseed.initializers.halton import HaltonInitializer
 from ktseed.initializers.lhs import LatinHypercubeInitializer
+from ktseed.initializers.none import NoInitializer
 from ktseed.initializers.prior_run import PriorRunInitializer
 from ktseed.initializers.random import RandomInitializer
 from ktseed.initializers.request import DesignRequest
@@ -37,6 +39,7 @@ __all__ = [
     "HaltonInitializer",
     "Initializer",
     "LatinHypercubeInitializer",
+    "NoInitializer",
     "PriorRunInitializer",
     "RandomInitializer",
     "SobolInitializer",

@@ -127,7 +127,18 @@ class SeededBayesianOptimizationOracle(
             # makes each proposal a function of the history, so a resumed
             # search proposes exactly what an uninterrupted one does.
             _kt_private.reseed_acquisition(self, len(self.trials))
-            response = self._ktseed_stock_gp_step(trial_id)
+            response = self._ktseed_sanitize(
+                self._ktseed_stock_gp_step(trial_id)
+            )
+            if response.get("status") == "RUNNING" and self._ktseed_was_tried(
+                response["values"]
+            ):
+                # KerasTuner's GP step never checks for repeats (keras-tuner
+                # #227, #608) and never stops: a repeat is replaced by a
+                # fresh random draw, which stops the search once the space
+                # is used up, as KerasTuner's random phase does.
+                response = _kt_private.random_response(self)
+            return self._ktseed_sanitize(response)
         else:
             response = self._ktseed_gp_handoff_step()
         return self._ktseed_sanitize(response)

@@ -109,6 +109,28 @@ class SpaceCodec(ValueChecks):
     def __repr__(self) -> str:
         return f"SpaceCodec(names={self._names!r}, dimension={self.dimension})"
 
+    @property
+    def cardinality(self) -> int | None:
+        """The most configurations the space has (None: infinitely many).
+
+        The product of the number of values of every tunable hyperparameter
+        (a step grid's size, a ``Choice``'s values, 2 for a ``Boolean``);
+        ``None`` as soon as one is continuous. Conditional spaces have
+        fewer distinct configurations than this bound.
+        """
+        total = 1
+        for hp, size in zip(self.tunable, self._grid_sizes, strict=True):
+            kind = hp_kind(hp)
+            if size:
+                total *= size
+            elif kind == "Choice":
+                total *= len(hp.values)
+            elif kind == "Boolean":
+                total *= 2
+            else:
+                return None
+        return total
+
     def is_conditional(self) -> bool:
         """Whether any hyperparameter depends on another one's value."""
         return any(hp.conditions for hp in self.entries)

@@ -51,11 +51,21 @@ def hp_kind(hp: Any) -> str:
         ``"Fixed"``, ``"Boolean"``, ``"Choice"``, ``"Int"``, ``"Float"``, or
         the class name of any other hyperparameter type.
     """
-    hp_module = hp_classes()
-    for kind in ("Fixed", "Boolean", "Choice", "Int", "Float"):
-        if isinstance(hp, getattr(hp_module, kind)):
-            return kind
-    return type(hp).__name__
+    cls = type(hp)
+    kind = _KINDS.get(cls)
+    if kind is None:
+        hp_module = hp_classes()
+        kind = cls.__name__
+        for name in ("Fixed", "Boolean", "Choice", "Int", "Float"):
+            if isinstance(hp, getattr(hp_module, name)):
+                kind = name
+                break
+        _KINDS[cls] = kind
+    return kind
+
+
+#: ``hp_kind`` by class (a hot path: decoding asks once per value).
+_KINDS: dict[type, str] = {}
 
 
 def describe_hp(hp: Any) -> str:

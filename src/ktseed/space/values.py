@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import difflib
 import math
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 from ktseed.errors import InvalidValueError
+from ktseed.errors import KtseedWarning
 from ktseed.space.hyperparameters import FLOAT_RTOL
 from ktseed.space.hyperparameters import OnInactive
 from ktseed.space.hyperparameters import Values
@@ -208,7 +210,8 @@ class ValueChecks:
         KerasTuner accepts defaults that are off the hyperparameter's own
         grid (``Int(1, 100, step=2, sampling="reverse_log")`` defaults to 1,
         which its grid never produces); such a default is snapped to the
-        nearest grid value.
+        nearest grid value, with a :class:`~ktseed.KtseedWarning` (once per
+        hyperparameter and codec) naming both values.
         """
         kind = hp_kind(hp)
         if kind == "Fixed":
@@ -217,8 +220,25 @@ class ValueChecks:
         if kind in ("Int", "Float") and hp.step is not None:
             clipped = min(max(default, hp.min_value), hp.max_value)
             snapped = grid_value(hp, nearest_grid_index(hp, float(clipped)))
-            return int(snapped) if kind == "Int" else float(snapped)
+            snapped = int(snapped) if kind == "Int" else float(snapped)
+            if not math.isclose(snapped, default, rel_tol=FLOAT_RTOL):
+                self._warn_off_grid_default(hp, default, snapped)
+            return snapped
         return self.canonical_value(hp, default)
+
+    def _warn_off_grid_default(self, hp: Any, default: Any, used: Any) -> None:
+        warned: set[str] = self.__dict__.setdefault("_warned_defaults", set())
+        if hp.name in warned:
+            return
+        warned.add(hp.name)
+        warnings.warn(
+            f"hyperparameter '{hp.name}': its default {default!r} is not on "
+            f"its own grid ({describe_hp(hp)}), so ktseed fills it in with "
+            f"the nearest grid value {used!r}, the value KerasTuner's grid "
+            "can produce. Declare a default on the grid to silence this.",
+            KtseedWarning,
+            stacklevel=3,
+        )
 
     def canonical_value(self, hp: Any, value: Any, *, where: str = "") -> Any:
         """Canonical form of one value for one hyperparameter.
