@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import json
 import sys
 import warnings
@@ -180,7 +181,8 @@ def _space_codec(config: dict[str, Any], path: str) -> Any:
     try:
         return light_codec(config)
     except UnsupportedSpaceError:
-        return SpaceCodec(_kerastuner_space(config, path))
+        # KerasTuner's from_config changes the dict it reads.
+        return SpaceCodec(_kerastuner_space(copy.deepcopy(config), path))
 
 
 def _parse_initializer(text: str) -> Any:
