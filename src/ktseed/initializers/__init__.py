@@ -18,10 +18,10 @@ name           class                                        kind
 from __future__ import annotations
 
 from ktseed.initializers.base import Initializer
-from ktseed.initializers.base import UnitCubeInitializer
 from ktseed.initializers.base import default_n_points
 from ktseed.initializers.chain import ChainInitializer
 from ktseed.initializers.csv import CSVInitializer
+from ktseed.initializers.cube import UnitCubeInitializer
 from ktseed.initializers.fixed import FixedInitializer
 from ktseed.initializers.halton import HaltonInitializer
 from ktseed.initializers.lhs import LatinHypercubeInitializer
