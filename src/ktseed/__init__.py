@@ -10,13 +10,12 @@ imported only when an oracle, tuner or codec is first used.
 
 from __future__ import annotations
 
-import importlib
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 from typing import TYPE_CHECKING
-from typing import Any
 
 from ktseed import checks
+from ktseed._lazy import lazy_attributes
 from ktseed.errors import DataSourceError
 from ktseed.errors import DesignTooLargeError
 from ktseed.errors import HandoffConfigError
@@ -71,18 +70,7 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module 'ktseed' has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_attributes("ktseed", globals(), _LAZY)
 
 
 __all__ = [
