@@ -11,88 +11,46 @@ from __future__ import annotations
 
 from typing import Any
 
+from ktseed.space.configs import hp_config
+
 #: ``example_space().get_config()``: what ``ktseed preview`` shows by default.
 EXAMPLE_SPACE_CONFIG: dict[str, Any] = {
     "space": [
-        {
-            "class_name": "Int",
-            "config": {
-                "name": "units",
-                "default": None,
-                "conditions": [],
-                "min_value": 32,
-                "max_value": 512,
-                "step": 32,
-                "sampling": "linear",
-            },
-        },
-        {
-            "class_name": "Float",
-            "config": {
-                "name": "learning_rate",
-                "default": 0.0001,
-                "conditions": [],
-                "min_value": 0.0001,
-                "max_value": 0.1,
-                "step": None,
-                "sampling": "log",
-            },
-        },
-        {
-            "class_name": "Float",
-            "config": {
-                "name": "dropout",
-                "default": 0.0,
-                "conditions": [],
-                "min_value": 0.0,
-                "max_value": 0.5,
-                "step": 0.05,
-                "sampling": "linear",
-            },
-        },
-        {
-            "class_name": "Choice",
-            "config": {
-                "name": "activation",
-                "default": "relu",
-                "conditions": [],
-                "values": ["relu", "tanh", "elu"],
-                "ordered": False,
-            },
-        },
-        {
-            "class_name": "Boolean",
-            "config": {
-                "name": "batch_norm",
-                "default": False,
-                "conditions": [],
-            },
-        },
-        {
-            "class_name": "Boolean",
-            "config": {
-                "name": "regularize",
-                "default": False,
-                "conditions": [],
-            },
-        },
-        {
-            "class_name": "Float",
-            "config": {
-                "name": "l2",
-                "default": 1e-06,
-                "conditions": [
-                    {
-                        "class_name": "Parent",
-                        "config": {"name": "regularize", "values": [True]},
-                    }
-                ],
-                "min_value": 1e-06,
-                "max_value": 0.01,
-                "step": None,
-                "sampling": "log",
-            },
-        },
+        hp_config("Int", "units", min_value=32, max_value=512, step=32),
+        hp_config(
+            "Float",
+            "learning_rate",
+            default=0.0001,
+            min_value=0.0001,
+            max_value=0.1,
+            sampling="log",
+        ),
+        hp_config(
+            "Float",
+            "dropout",
+            default=0.0,
+            min_value=0.0,
+            max_value=0.5,
+            step=0.05,
+        ),
+        hp_config(
+            "Choice",
+            "activation",
+            default="relu",
+            values=["relu", "tanh", "elu"],
+            ordered=False,
+        ),
+        hp_config("Boolean", "batch_norm"),
+        hp_config("Boolean", "regularize"),
+        hp_config(
+            "Float",
+            "l2",
+            default=1e-06,
+            min_value=1e-06,
+            max_value=0.01,
+            sampling="log",
+            parents={"regularize": [True]},
+        ),
     ],
     "values": {
         "units": 32,
