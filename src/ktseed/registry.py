@@ -356,14 +356,7 @@ def make_initializer(spec: InitializerSpec) -> Initializer:
             )
             raise InitializerConfigError(msg) from error
     if isinstance(spec, Mapping):
-        name = spec.get("name")
-        if not isinstance(name, str):
-            msg = (
-                "An initializer dict needs a 'name' key with a registered "
-                f"name (got keys {sorted(map(str, spec))})."
-            )
-            raise InitializerConfigError(msg)
-        return get_initializer_class(name).from_config(spec)
+        return _named_class(spec, "An initializer dict").from_config(spec)
     msg = (
         "`initializer` must be a registered name, a dict "
         "{'name': ..., **kwargs} or an Initializer instance; got "
@@ -383,14 +376,20 @@ def make_saved_initializer(config: Mapping[str, Any]) -> Initializer:
         UnknownInitializerError: For a name no longer registered.
         InitializerConfigError: For a config without ``"name"``.
     """
+    cls = _named_class(config, "A saved initializer config")
+    return cls.from_saved_config(config)
+
+
+def _named_class(config: Mapping[str, Any], what: str) -> type[Initializer]:
+    """The class a config's ``"name"`` names; a missing name is an error."""
     name = config.get("name")
     if not isinstance(name, str):
         msg = (
-            "A saved initializer config needs a 'name' key "
+            f"{what} needs a 'name' key with a registered name "
             f"(got keys {sorted(map(str, config))})."
         )
         raise InitializerConfigError(msg)
-    return get_initializer_class(name).from_saved_config(config)
+    return get_initializer_class(name)
 
 
 __all__ = [
