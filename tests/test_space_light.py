@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import types
 
 import keras_tuner as kt
 import numpy as np
@@ -21,6 +22,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from ktseed import SpaceCodec
+from ktseed.errors import KtseedWarning
 from ktseed.space import UPPER_COORDINATE
 from ktseed.space import hp_kind
 from ktseed.space.light import HyperParameters
@@ -38,6 +40,14 @@ PROPERTY = settings(
 )
 
 NUMERICAL = ("min_value", "max_value", "step", "sampling")
+
+# Both codecs warn, alike, when a default is off its own grid (most stepped
+# reverse-log spaces); that warning is compared on its own below, by
+# test_both_codecs_warn_alike_of_an_off_grid_default.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:hyperparameter .* its default .* is not on its own grid"
+    ":ktseed.errors.KtseedWarning"
+)
 
 
 def same(a, b) -> bool:
@@ -304,3 +314,285 @@ def test_reading_a_space_imports_neither_kerastuner_nor_tensorflow():
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+# ------------------------------------------------ what the light reader takes
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 70),
+    st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 64.0, 1e-3, -1.0]),
+    st.sampled_from(["linear", "LINEAR", "log", "Reverse_Log", "x", "a"]),
+)
+
+
+def mostly(*plausible):
+    """One of ``plausible`` nine times in ten, else any scalar."""
+    return st.integers(0, 9).flatmap(
+        lambda k: SCALARS if k == 0 else st.one_of(*plausible)
+    )
+
+
+NUMBERS = st.one_of(
+    st.integers(-3, 70), st.sampled_from([0.5, 1.0, 2.0, 3.5, 64.0, 1e-3])
+)
+LISTS = st.one_of(
+    st.lists(st.integers(-2, 5), min_size=1, max_size=4),
+    st.lists(st.sampled_from([0.5, 1.0, 2.5]), min_size=1, max_size=3),
+    st.lists(st.sampled_from(["x", "y", "z"]), min_size=1, max_size=3),
+    st.lists(st.booleans(), min_size=1, max_size=2),
+    st.lists(SCALARS, max_size=3),
+)
+PARENTS = st.fixed_dictionaries(
+    {
+        "class_name": mostly(st.just("Parent")),
+        "config": st.fixed_dictionaries(
+            {
+                "name": mostly(st.just("p")),
+                "values": mostly(
+                    st.lists(st.integers(0, 3), min_size=1, max_size=3)
+                ),
+            }
+        ),
+    }
+)
+CONDITIONS = mostly(st.just([]), st.lists(PARENTS, min_size=1, max_size=2))
+NUMBER_KEYS = ("min_value", "max_value", "step", "sampling", "default")
+KEYS = {
+    "Fixed": ("value",),
+    "Boolean": ("default",),
+    "Choice": ("values", "ordered", "default"),
+    "Int": NUMBER_KEYS,
+    "Float": NUMBER_KEYS,
+    "Hp": ("value",),
+}
+FIELDS = {
+    "value": SCALARS,
+    "values": mostly(LISTS),
+    "default": mostly(NUMBERS, st.booleans(), st.sampled_from(["x", "y"])),
+    "ordered": mostly(st.none(), st.booleans()),
+    "min_value": mostly(NUMBERS),
+    "max_value": mostly(NUMBERS),
+    "step": mostly(st.none(), st.integers(1, 4), st.sampled_from([0.5, 2.0])),
+    "sampling": mostly(
+        st.sampled_from(["linear", "log", "reverse_log", "LOG", None])
+    ),
+    "colour": SCALARS,
+}
+
+
+@st.composite
+def odd_configs(draw):
+    """One entry of a random class under a Choice "p", its fields random.
+
+    Its keys are its class's own; now and then one is missing or another
+    class's key is added.
+    """
+    kind = draw(st.sampled_from(sorted(KEYS)))
+    keys = ["name", "conditions", *KEYS[kind]]
+    if draw(st.integers(0, 5)) == 0:
+        keys.remove(draw(st.sampled_from(keys)))
+    if draw(st.integers(0, 5)) == 0:
+        keys.append(draw(st.sampled_from(sorted(FIELDS))))
+    fields = {
+        **FIELDS,
+        "name": st.sampled_from(["a", "a", "a", 2]),
+        "conditions": CONDITIONS,
+    }
+    config = {key: draw(fields[key]) for key in dict.fromkeys(keys)}
+    parent = entry("Choice", name="p", values=[1, 2], default=1)
+    return {
+        "space": [parent, {"class_name": kind, "config": config}],
+        "values": {"p": 1},
+    }
+
+
+def outcome(call):
+    """A call's result (a generator as a tuple), or the type it raised."""
+    try:
+        result = call()
+    except Exception as error:  # compared, not handled
+        return ("raised", type(error))
+    if isinstance(result, types.GeneratorType):
+        result = tuple(result)
+    return ("returned", result)
+
+
+def same_outcome(a, b) -> bool:
+    return a[0] == b[0] and (a[1] is b[1] if a[0] == "raised" else same(a, b))
+
+
+@settings(PROPERTY, max_examples=400)
+@given(config=odd_configs(), probs=st.lists(st.floats(0.0, 1.0), max_size=4))
+def test_the_light_reader_accepts_only_what_it_reads_as_kerastuner(
+    config, probs
+):
+    """Rejecting is always safe (KerasTuner then reads the config itself);
+    accepting a config means KerasTuner accepts it too and agrees on it.
+    """
+    text = json.dumps(config)
+    try:
+        light = HyperParameters.from_config(json.loads(text))
+    except UnsupportedSpaceError:
+        return
+    reference = kt.HyperParameters.from_config(json.loads(text))
+    assert json.dumps(light.get_config()) == json.dumps(reference.get_config())
+    hp, ref = light.space[-1], reference.space[-1]
+    assert type(hp).__name__ == type(ref).__name__
+    assert same(hp.default, ref.default)
+    for attribute in ("values", *NUMERICAL, "ordered", "value"):
+        if hasattr(ref, attribute):
+            assert same_outcome(
+                outcome(lambda a=attribute: getattr(hp, a)),
+                outcome(lambda a=attribute: getattr(ref, a)),
+            ), attribute
+    for condition, expected in zip(hp.conditions, ref.conditions):
+        assert same(condition.values, expected.values)
+        for values in ({}, {"p": 1}, {"p": 2}, {"p": True}, {"p": "1"}):
+            assert condition.is_active(values) == expected.is_active(values)
+    for prob in [0.0, 0.5, UPPER_COORDINATE, 1.0, *probs]:
+        got = outcome(lambda p=prob: hp.prob_to_value(p))
+        assert same_outcome(got, outcome(lambda p=prob: ref.prob_to_value(p)))
+        if got[0] == "returned":
+            assert same_outcome(
+                outcome(lambda v=got[1]: hp.value_to_prob(v)),
+                outcome(lambda v=got[1]: ref.value_to_prob(v)),
+            )
+    assert same_outcome(
+        outcome(lambda: hp.random_sample(3)),
+        outcome(lambda: ref.random_sample(3)),
+    )
+
+
+def test_a_light_codec_encodes_and_counts_as_the_kerastuner_one(space):
+    # encode, encode_many and cardinality read the per-coordinate grid sizes
+    # that SpaceCodec.__init__ computes: the light codec must have them too.
+    text = json.dumps(space.get_config())
+    reference = SpaceCodec(kt.HyperParameters.from_config(json.loads(text)))
+    codec = light_codec(json.loads(text))
+    assert type(codec) is SpaceCodec
+    assert codec.cardinality == reference.cardinality
+    assert (
+        light_codec(
+            {
+                "space": [
+                    entry("Int", name="i", min_value=0, max_value=9, step=3)
+                ],
+                "values": {},
+            }
+        ).cardinality
+        == 4
+    )
+    u = np.linspace(0, 1, 6 * codec.dimension).reshape(6, -1)
+    points = [*reference.decode(u), reference.defaults(), {}]
+    assert np.array_equal(
+        codec.encode_many(points), reference.encode_many(points)
+    )
+    for point in points:
+        assert np.array_equal(codec.encode(point), reference.encode(point))
+    assert np.array_equal(
+        codec.decode(codec.encode_many(points[:6])),
+        reference.decode(reference.encode_many(points[:6])),
+    )
+
+
+def test_encoding_a_light_space_imports_neither_kerastuner_nor_tensorflow():
+    code = (
+        "import sys\n"
+        "from ktseed._example_config import EXAMPLE_SPACE_CONFIG\n"
+        "from ktseed.space.light import light_codec\n"
+        "codec = light_codec(EXAMPLE_SPACE_CONFIG)\n"
+        "point = codec.decode([[0.3] * codec.dimension])[0]\n"
+        "codec.encode(point)\n"
+        "codec.canonicalize(point)\n"
+        "codec.cardinality\n"
+        "heavy = {'keras_tuner', 'keras', 'tensorflow'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_both_codecs_warn_alike_of_an_off_grid_default():
+    # Int(1, 2, step=3, "reverse_log") has the grid [2]: its default, 1, is
+    # off it; Float(0.5, 7, step=2, "reverse_log") likewise.
+    config = {
+        "space": [
+            entry(
+                "Int",
+                name="i",
+                min_value=1,
+                max_value=2,
+                step=3,
+                sampling="reverse_log",
+                default=None,
+            ),
+            entry(
+                "Float",
+                name="f",
+                min_value=0.5,
+                max_value=7.0,
+                step=2.0,
+                sampling="reverse_log",
+                default=0.5,
+            ),
+        ],
+        "values": {},
+    }
+    text = json.dumps(config)
+    with pytest.warns(KtseedWarning) as expected:
+        wanted = SpaceCodec(
+            kt.HyperParameters.from_config(json.loads(text))
+        ).defaults()
+    with pytest.warns(KtseedWarning) as got:
+        assert same(light_codec(json.loads(text)).defaults(), wanted)
+    assert [str(w.message) for w in got] == [str(w.message) for w in expected]
+    assert len(got) == 2
+
+
+@pytest.mark.parametrize(
+    ("class_name", "config", "says"),
+    [
+        # KerasTuner accepts these, and fails (or answers oddly) later:
+        # KerasTuner itself is left to read them.
+        (
+            "Float",
+            {"min_value": 0, "max_value": 1, "step": 0},
+            r"Float 'x'\): `step` must exceed 0 .*\(got step=0\)",
+        ),
+        (
+            "Int",
+            {"min_value": 0, "max_value": True},
+            r"`max_value` must be a finite number \(got max_value=True\)",
+        ),
+        (
+            "Boolean",
+            {"default": 1},
+            r"`default` must be True or False \(got default=1\)",
+        ),
+        # KerasTuner rejects these.
+        (
+            "Int",
+            {"min_value": 5, "max_value": 1},
+            r"`min_value` must not exceed `max_value` "
+            r"\(got min_value=5, max_value=1\)",
+        ),
+        (
+            "Float",
+            {"min_value": 0, "max_value": 1, "sampling": "log"},
+            r"`min_value` must be positive with sampling='log'",
+        ),
+        ("Choice", {"values": [1, "a"]}, r"`values` must be a non-empty list"),
+        (
+            "Fixed",
+            {"value": None, "default": 1},
+            r"only keys of \['conditions', 'name', 'value'\] \(got keys=",
+        ),
+        ("Range", {}, r"space entry 0: `class_name` must be one of"),
+    ],
+)
+def test_what_is_left_to_kerastuner_is_said_where_and_why(
+    class_name, config, says
+):
+    entries = [entry(class_name, name="x", **config)]
+    with pytest.raises(UnsupportedSpaceError, match=says):
+        HyperParameters.from_config({"space": entries, "values": {}})
