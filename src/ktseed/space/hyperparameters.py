@@ -45,7 +45,7 @@ def hp_classes() -> Any:
 KINDS = ("Fixed", "Boolean", "Choice", "Int", "Float")
 
 #: Modules whose classes of those names are such hyperparameters: KerasTuner
-#: and :mod:`ktseed.space.light` (its KerasTuner-free mirror).
+#: and :mod:`ktseed.space.light` (a KerasTuner-free reader of saved spaces).
 _KIND_MODULES = ("keras_tuner.", "ktseed.space.light")
 
 
