@@ -467,24 +467,6 @@ def _constructor_keys(cls: type) -> list[str] | None:
     ]
 
 
-_MOVED_TO_CUBE = (
-    "UnitCubeInitializer",
-    "is_power_of_two",
-    "is_prime",
-    "largest_power_of_two_at_most",
-)
-
-
-def __getattr__(name: str) -> Any:
-    # ktseed 0.1's import paths: these moved to ktseed.initializers.cube.
-    if name in _MOVED_TO_CUBE:
-        from ktseed.initializers import cube
-
-        return getattr(cube, name)
-    msg = f"module 'ktseed.initializers.base' has no attribute {name!r}"
-    raise AttributeError(msg)
-
-
 __all__ = [
     "CanonicalPoints",
     "Initializer",
