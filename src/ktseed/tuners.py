@@ -2,9 +2,10 @@
 
 KerasTuner's ``RandomSearch``, ``BayesianOptimization`` and ``Hyperband``
 build their own oracle and reject ``oracle=``. These subclasses take the
-same arguments plus ``initializer=`` (and, for Bayesian, ``handoff=``),
-build the matching seeded oracle, and keep the stock tuner's own trial
-logic (Hyperband's epochs and checkpoint reuse included). Any tuner that
+same arguments plus ``initializer=`` (and, for Bayesian and Hyperband,
+``handoff=``), build the matching seeded oracle, and keep the stock
+tuner's own trial logic (Hyperband's epochs and checkpoint reuse
+included). Any tuner that
 accepts ``oracle=`` (``keras_tuner.Tuner``, ``keras_tuner.SklearnTuner``)
 can use the seeded oracles directly instead.
 """
@@ -24,6 +25,7 @@ from ktseed.oracles import SeededBayesianOptimizationOracle
 from ktseed.oracles import SeededHyperbandOracle
 from ktseed.oracles import SeededRandomSearchOracle
 from ktseed.oracles._arguments import parent_arguments
+from ktseed.oracles.hyperband import DEFAULT_RANDOM_FRACTION
 from ktseed.registry import make_saved_initializer
 
 if TYPE_CHECKING:
@@ -119,6 +121,10 @@ class SeededBayesianOptimization(keras_tuner.BayesianOptimization):
 class SeededHyperband(keras_tuner.Hyperband):
     """``keras_tuner.Hyperband`` whose new candidates start with a design.
 
+    With ``handoff="gp"`` the candidates after the design come from a
+    Gaussian process fitted on the results at one epoch budget (BOHB's
+    way); brackets, promotions and checkpoints stay KerasTuner's.
+
     Args:
         hypermodel: As for ``keras_tuner.Hyperband``.
         objective: As for the stock tuner.
@@ -132,6 +138,14 @@ class SeededHyperband(keras_tuner.Hyperband):
         max_retries_per_trial: As for the stock tuner.
         max_consecutive_failed_trials: As for the stock tuner.
         initializer: The initial design (name, dict or Initializer).
+        handoff: ``"stock"`` (KerasTuner's random candidates after the
+            design), ``"gp"`` or a :class:`~ktseed.oracles.GPHandoff`
+            (model-based candidates, BOHB's way; see
+            :class:`~ktseed.oracles.SeededHyperbandOracle`).
+        random_fraction: With the GP hand-off, the share of candidates
+            still drawn at random (default 1/3).
+        min_points_in_model: With the GP hand-off, the results an epoch
+            budget needs before the model uses it (``None``: ``d + 1``).
         **kwargs: ``keras_tuner.Tuner`` arguments.
     """
 
@@ -149,6 +163,9 @@ class SeededHyperband(keras_tuner.Hyperband):
         max_retries_per_trial: int = 0,
         max_consecutive_failed_trials: int = 3,
         initializer: InitializerSpec = "sobol",
+        handoff: str | Any = "stock",
+        random_fraction: float = DEFAULT_RANDOM_FRACTION,
+        min_points_in_model: int | None = None,
         **kwargs: Any,
     ) -> None:
         _init_with_seeded_oracle(self, SeededHyperbandOracle, locals())
