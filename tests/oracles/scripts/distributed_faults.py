@@ -61,7 +61,9 @@ class Worker(kt.Tuner):
         values = trial.hyperparameters.values
         self._event("end", trial)
         score = (values["x"] - 0.3) ** 2 + 0.01 * values["n"]
-        return score + 1.0 / values.get("tuner/epochs", 1)
+        if "tuner/epochs" in values:  # Hyperband: fewer epochs, worse
+            score += 1.0 / values["tuner/epochs"]
+        return score
 
 
 def main() -> None:
