@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import statistics
 import time
 from pathlib import Path
@@ -334,12 +335,12 @@ def test_model_candidates_beat_random_ones(tmp_path, spy, direction):
 
 
 # -------------------------------------------------------------- prior
-def prior_project(directory, oracle=None) -> Path:
+def prior_project(directory) -> Path:
+    """An earlier Hyperband project (1, 3 and 9 epochs) of this space."""
     return write_project(
         directory,
         "prior",
-        oracle=oracle
-        or HyperbandOracle(
+        oracle=HyperbandOracle(
             objective=SCORE,
             max_epochs=9,
             factor=3,
@@ -378,6 +379,14 @@ def test_prior_observations_feed_the_model_at_their_budget(tmp_path, spy):
     assert state["ktseed"]["hyperband"]["observation_epochs"] == [
         e for *_, e in expected
     ]
+    # Resumed after the prior project is gone: the budgets come back from
+    # oracle.json, and the model still sees the prior results.
+    shutil.rmtree(tmp_path / "prior")
+    resumed = make(initializer=init, random_fraction=0.0)
+    Formula(oracle=resumed, directory=str(tmp_path), project_name="p")
+    resumed._ktseed_model_values("9999")
+    first = spy[0]["observations"]  # trials first, then the prior results
+    assert spy[-1]["observations"][-len(first) :] == first
 
 
 def test_prior_observations_without_a_budget_are_not_used(tmp_path, spy):
