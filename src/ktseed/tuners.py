@@ -3,8 +3,8 @@
 KerasTuner's ``RandomSearch``, ``BayesianOptimization`` and ``Hyperband``
 build their own oracle and reject ``oracle=``. These subclasses take the
 same arguments plus the seeded oracle's own (``initializer=``, and for
-Bayesian ``handoff=``), build the matching seeded oracle, and keep the
-stock tuner's own trial logic (Hyperband's epochs and checkpoint reuse
+Bayesian and Hyperband ``handoff=``), build the matching seeded oracle,
+and keep the stock tuner's own trial logic (Hyperband's epochs and checkpoint reuse
 included). Any tuner that accepts ``oracle=`` (``keras_tuner.Tuner``,
 ``keras_tuner.SklearnTuner``) can use the seeded oracles directly instead.
 
@@ -140,11 +140,21 @@ class SeededBayesianOptimization(keras_tuner.BayesianOptimization):
 class SeededHyperband(keras_tuner.Hyperband):
     """``keras_tuner.Hyperband`` whose new candidates start with a design.
 
+    With ``handoff="gp"`` the candidates after the design come from a
+    Gaussian process fitted on the results at one epoch budget (BOHB's
+    way); brackets, promotions and checkpoints stay KerasTuner's.
+
     Takes ``keras_tuner.Hyperband``'s arguments (``seed=0`` is a real
     seed) and ``keras_tuner.Tuner``'s, plus the keyword arguments of
     :class:`~ktseed.oracles.SeededHyperbandOracle`:
 
-    * ``initializer``: the initial design (default ``"sobol"``).
+    * ``initializer``: the initial design (default ``"sobol"``);
+    * ``handoff``: ``"stock"`` (KerasTuner's random candidates after the
+      design), ``"gp"`` or a :class:`~ktseed.oracles.GPHandoff`;
+    * ``random_fraction``: with the GP hand-off, the share of candidates
+      still drawn at random (default 1/3);
+    * ``min_points_in_model``: with the GP hand-off, the results an epoch
+      budget needs before the model uses it (``None``: ``d + 1``).
     """
 
     __init__ = _seeded_init(keras_tuner.Hyperband, SeededHyperbandOracle)
