@@ -432,7 +432,7 @@ class MFDigitsMLP(MFProblem):
     base_name = "mf_digits_mlp"
     kind = "training"
     description = "sklearn MLPClassifier on digits, partial_fit epochs"
-    epoch_cost = 0.012
+    epoch_cost = 0.016
 
     def __init__(self, *, max_epochs: int = DEFAULT_MAX_EPOCHS) -> None:
         super().__init__(max_epochs=max_epochs)
