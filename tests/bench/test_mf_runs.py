@@ -78,3 +78,30 @@ def test_cell_key_names_every_setting():
         "iterations=3|B=1125|N=8"
     )
     assert cell.to_dict()["budget"] == 1125
+
+
+def test_gp_contender_builds_the_oracle_with_handoff_gp(monkeypatch, tmp_path):
+    # Stands in for the hand-off of issue 16, item 1 (another branch): an
+    # oracle that accepts `handoff` and records what it was given.
+    from ktseed.oracles import SeededHyperbandOracle
+
+    seen = []
+
+    class WithHandoff(SeededHyperbandOracle):
+        def __init__(self, *args, handoff="stock", **kwargs):
+            seen.append((handoff, kwargs["initializer"]))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(runs, "seeded_hyperband_class", lambda: WithHandoff)
+    evaluations, design = runs.run_contender(
+        parse_contender("hyperband-gp/sobol"),
+        get_mf_problem("mf_branin", max_epochs=9),
+        seed=1,
+        factor=3,
+        iterations=1,
+        design_size=4,
+        workdir=tmp_path,
+    )
+    assert seen == [("gp", {"name": "sobol", "n_points": 4})]
+    assert evaluations[-1]["used"] == hyperband_total_epochs(9, 3, 1)
+    assert len(design) == 4
