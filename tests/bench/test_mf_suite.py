@@ -17,7 +17,7 @@ def test_full_suite_meets_the_issue():
         "mf_mixed_cond",
     }
     assert synthetic.repeats >= 20
-    assert training.problems == ("mf_digits_mlp",) and training.repeats >= 5
+    assert training.problems == ("mf_digits_mlp",) and training.repeats >= 10
     for task in (synthetic, training):
         assert set(task.strategies) == set(all_contenders())
         assert {
@@ -31,7 +31,7 @@ def test_full_suite_meets_the_issue():
         assert (task.max_epochs, task.factor) == (27, 3)
         assert task.budget == 1125
     cells = mfs.build_cells(suites.full_suite().multifidelity)
-    assert len(cells) == 3 * 6 * 20 + 6 * 5
+    assert len(cells) == 3 * 6 * 20 + 6 * 10
     assert {c.seed for c in cells} == set(suites.seed_list(20))
 
 
@@ -84,7 +84,7 @@ def test_plan_lines_show_the_budget_and_an_estimate():
     assert "(210 KerasTuner trials, 147 new), design 8, 20 seeds" in text
     assert "  dehb" in text and "  hyperband-gp/sobol" in text
     assert (
-        "multifidelity: 390 runs, estimated " in text
+        "multifidelity: 420 runs, estimated " in text
         and "on 2 worker(s)" in text
     )
 

@@ -123,6 +123,7 @@ def handler(args: argparse.Namespace, out: TextIO) -> int:
     from pathlib import Path
 
     from ktseed.bench import suites as s
+    from ktseed.bench.multifidelity.suite import build_cells as mf_build_cells
     from ktseed.commands import CommandError
 
     if args.report_only:
@@ -159,8 +160,14 @@ def handler(args: argparse.Namespace, out: TextIO) -> int:
         if sys.argv[1:2] == ["bench"]
         else "ktseed bench"
     )
+    mf_runs = (
+        len(mf_build_cells(suite.multifidelity))
+        if "multifidelity" in tasks
+        else 0
+    )
     out.write(
-        f"ktseed bench: suite {suite.name}, {len(cells)} cells, "
+        f"ktseed bench: suite {suite.name}, {len(cells)} cells"
+        f"{f' + {mf_runs} multifidelity runs' if mf_runs else ''}, "
         f"{workers} worker(s), output {args.out}\n"
     )
     out.flush()
