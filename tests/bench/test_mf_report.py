@@ -6,6 +6,7 @@ import math
 import pytest
 
 from ktseed.bench.multifidelity import report as mfr
+from ktseed.bench.multifidelity.plots import plot
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -150,7 +151,7 @@ def test_plot_is_written(tmp_path):
     records = _records("mf_branin", SYNTH) + _records(
         "mf_digits_mlp", {"hyperband/stock": (0.1, 0.05, 0.0)}, field="test"
     )
-    path = mfr.plot(mfr.group_records(records), tmp_path / "p.png")
+    path = plot(mfr.group_records(records), tmp_path / "p.png")
     assert path is not None and path.read_bytes()[:8] == PNG
 
 

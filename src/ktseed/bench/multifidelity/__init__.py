@@ -9,8 +9,10 @@ not against the number of trials.
 Modules:
 
 * :mod:`~ktseed.bench.multifidelity.problems`: objectives with a budget
-  (multi-fidelity Branin, Hartmann6, a conditional mixed space; a
-  scikit-learn MLP whose epochs are the fidelity).
+  (multi-fidelity Branin, Hartmann6, a conditional mixed space) and the
+  registry; :mod:`~ktseed.bench.multifidelity.training` the scikit-learn
+  MLP whose epochs are the fidelity; :mod:`~ktseed.bench.multifidelity.base`
+  the interface, the fidelity scale and the deterministic noise.
 * :mod:`~ktseed.bench.multifidelity.accounting`: Hyperband's schedule, the
   epoch ledger every contender is charged through, the incumbent rule.
 * :mod:`~ktseed.bench.multifidelity.contenders`: contender names and
@@ -22,7 +24,9 @@ Modules:
 * :mod:`~ktseed.bench.multifidelity.suite`: the task's settings in the
   ``quick`` and ``full`` suites and the command-line overrides.
 * :mod:`~ktseed.bench.multifidelity.report`: tables at fixed budget points,
-  paired tests, the issue's targets, plots against total epochs.
+  paired tests, the issue's targets; :mod:`~ktseed.bench.multifidelity.plots`
+  the plot against total epochs; :mod:`~ktseed.bench.multifidelity.results`
+  the raw records grouped into runs.
 
 Importing this package is cheap: KerasTuner and the peers are imported
 where they run.

@@ -47,6 +47,9 @@ PEERS: dict[str, tuple[str, str, str]] = {
 #: The stock KerasTuner contender every other is compared with.
 STOCK = "hyperband/stock"
 
+#: The model-based Hyperband that issue 16's targets are about.
+MODEL_BASED = "hyperband-gp/sobol"
+
 
 class UnknownContenderError(KtseedError, LookupError):
     """A name is not a multi-fidelity contender."""
@@ -128,6 +131,12 @@ def all_contenders() -> list[str]:
     ]
 
 
+def contender_order(name: str) -> tuple[int, str]:
+    """Sort key: the order of :func:`all_contenders`, then by name."""
+    names = all_contenders()
+    return (names.index(name) if name in names else len(names), name)
+
+
 def _importable(module: str) -> bool:
     try:
         return importlib.util.find_spec(module) is not None
@@ -182,11 +191,13 @@ def unavailable_reason(contender: Contender) -> str | None:
 
 
 __all__ = [
+    "MODEL_BASED",
     "PEERS",
     "STOCK",
     "Contender",
     "UnknownContenderError",
     "all_contenders",
+    "contender_order",
     "has_gp_handoff",
     "is_contender",
     "parse_contender",

@@ -62,185 +62,30 @@ held-out test error is recorded with it (:class:`Outcome`).
 
 from __future__ import annotations
 
-import abc
-import hashlib
 import math
-import warnings
-from collections.abc import Mapping
-from collections.abc import MutableMapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
-from typing import ClassVar
 
 import numpy as np
 
-from ktseed.bench.multifidelity.accounting import MIN_EPOCHS
 from ktseed.bench.multifidelity.accounting import config_key
+from ktseed.bench.multifidelity.base import DEFAULT_MAX_EPOCHS
+from ktseed.bench.multifidelity.base import MFProblem
+from ktseed.bench.multifidelity.base import Outcome
+from ktseed.bench.multifidelity.base import SyntheticMFProblem
+from ktseed.bench.multifidelity.base import Values
+from ktseed.bench.multifidelity.base import derived_seed
+from ktseed.bench.multifidelity.base import fidelity
+from ktseed.bench.multifidelity.base import standard_normal
+from ktseed.bench.multifidelity.training import MFDigitsMLP
 from ktseed.errors import KtseedError
 
 if TYPE_CHECKING:
     import keras_tuner
 
-Values = Mapping[str, Any]
-
-#: ``max_epochs`` of the full suite.
-DEFAULT_MAX_EPOCHS = 27
-
 
 class UnknownMFProblemError(KtseedError, LookupError):
     """No multi-fidelity problem has the requested name."""
-
-
-def fidelity(epochs: int, max_epochs: int) -> float:
-    """``ln(epochs) / ln(max_epochs)``, clipped to ``[0, 1]``."""
-    if epochs < MIN_EPOCHS:
-        msg = f"`epochs` must be at least 1 (got {epochs})."
-        raise ValueError(msg)
-    if epochs >= max_epochs:
-        return 1.0
-    return math.log(epochs) / math.log(max_epochs)
-
-
-def _hash_uniforms(*parts: Any) -> tuple[float, float]:
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).digest()
-    scale = 2.0**64
-    u1 = (int.from_bytes(digest[:8], "little") + 0.5) / scale
-    u2 = (int.from_bytes(digest[8:], "little") + 0.5) / scale
-    return u1, u2
-
-
-def standard_normal(*parts: Any) -> float:
-    """A standard normal draw that depends only on ``parts`` (Box-Muller)."""
-    u1, u2 = _hash_uniforms(*parts)
-    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
-
-
-def derived_seed(*parts: Any) -> int:
-    """A 32-bit seed that depends only on ``parts``."""
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=4).digest()
-    return int.from_bytes(digest, "little")
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One evaluation.
-
-    Attributes:
-        value: What the optimiser sees (minimised): the noisy, biased value
-            or the validation error.
-        test: The held-out test error (training problems), else ``None``.
-    """
-
-    value: float
-    test: float | None = None
-
-
-class MFProblem(abc.ABC):
-    """A minimised objective over a KerasTuner space, with a budget.
-
-    Args:
-        max_epochs: The budget at which the value is exact (Hyperband's
-            ``max_epochs``).
-
-    Attributes:
-        name: Registry name.
-        kind: ``"synthetic"`` (known optimum; measure: regret) or
-            ``"training"`` (measure: held-out error).
-        epoch_cost: Rough seconds per epoch, for the run-time estimate.
-    """
-
-    base_name: ClassVar[str] = ""
-    kind: ClassVar[str] = "synthetic"
-    description: ClassVar[str] = ""
-    epoch_cost: ClassVar[float] = 0.0
-
-    def __init__(self, *, max_epochs: int = DEFAULT_MAX_EPOCHS) -> None:
-        if max_epochs < 2:
-            msg = f"`max_epochs` must be at least 2 (got {max_epochs})."
-            raise ValueError(msg)
-        self.max_epochs = int(max_epochs)
-        self.name = self.base_name
-
-    @abc.abstractmethod
-    def space(self) -> keras_tuner.HyperParameters:
-        """A new copy of the search space."""
-
-    @abc.abstractmethod
-    def evaluate(
-        self,
-        values: Values,
-        epochs: int,
-        *,
-        seed: int,
-        checkpoints: MutableMapping[str, Any] | None = None,
-    ) -> Outcome:
-        """The objective of ``values`` after ``epochs`` epochs.
-
-        Args:
-            values: Active hyperparameter values (``tuner/*`` ignored).
-            epochs: The budget, ``1 <= epochs``; at ``max_epochs`` or more
-                the value is the final one.
-            seed: The run's seed (noise, initialisation, data order).
-            checkpoints: A per-run store the problem may use to resume
-                training; results never depend on it.
-        """
-
-    def exact(self, values: Values) -> float | None:
-        """The noise-free value at ``max_epochs`` (``None`` if unknown)."""
-        return None
-
-    @property
-    def optimum(self) -> float | None:
-        """The minimum of :meth:`exact`, or ``None`` when unknown."""
-        return None
-
-    def regret(self, values: Values) -> float | None:
-        """``exact(values) - optimum`` (``None`` for training problems)."""
-        exact = self.exact(values)
-        optimum = self.optimum
-        if exact is None or optimum is None:
-            return None
-        return float(exact - optimum)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(max_epochs={self.max_epochs})"
-
-
-class SyntheticMFProblem(MFProblem):
-    """``f(x, z) + (1 - z) (e(x) + sigma * eps)`` (module docstring)."""
-
-    noise: ClassVar[float] = 0.0
-
-    @abc.abstractmethod
-    def biased(self, values: Values, z: float) -> float:
-        """The multi-fidelity test function ``f(x, z)``; ``z = 1`` exact."""
-
-    @abc.abstractmethod
-    def early(self, values: Values) -> float:
-        """The learning-curve term ``e(x) >= 0``."""
-
-    def evaluate(
-        self,
-        values: Values,
-        epochs: int,
-        *,
-        seed: int,
-        checkpoints: MutableMapping[str, Any] | None = None,
-    ) -> Outcome:
-        """See :meth:`MFProblem.evaluate`."""
-        z = fidelity(int(epochs), self.max_epochs)
-        value = self.biased(values, z)
-        if z < 1.0:
-            eps = standard_normal(
-                int(seed), config_key(values), min(int(epochs), self.max_epochs)
-            )
-            value += (1.0 - z) * (self.early(values) + self.noise * eps)
-        return Outcome(float(value))
-
-    def exact(self, values: Values) -> float:
-        """See :meth:`MFProblem.exact`."""
-        return float(self.biased(values, 1.0))
 
 
 # ------------------------------------------------------------------ branin
@@ -409,118 +254,6 @@ class MFMixedConditional(SyntheticMFProblem):
         return dict(self._final.exact_minimum()[1])
 
 
-# ------------------------------------------------------- training: digits
-class MFDigitsMLP(MFProblem):
-    """A scikit-learn MLP on the bundled digits; epochs are the fidelity.
-
-    Space: ``units = Int(16, 128, step=16)``, ``lr = Float(1e-4, 1e-1,
-    log)`` (Adam's ``learning_rate_init``), ``alpha = Float(1e-6, 1e-1,
-    log)`` (L2), ``batch_size = Choice(32, 64, 128, 256)``, ``activation =
-    Choice(relu, tanh, logistic)``. The 1,797 images (scaled to ``[0,
-    1]``) are split 60/20/20 into training, validation and test sets
-    (stratified, ``random_state=0``). An epoch is one ``partial_fit`` pass
-    over the training set in an order drawn from (seed, configuration,
-    epoch); the weights start from a seed drawn from (seed,
-    configuration). The value is the validation error after ``epochs``
-    epochs and the held-out test error is recorded with it.
-
-    Training resumes from the run's checkpoint of the same configuration
-    (the last one kept) when it has trained fewer epochs; the result is the
-    same as training from scratch (the tests check it).
-    """
-
-    base_name = "mf_digits_mlp"
-    kind = "training"
-    description = "sklearn MLPClassifier on digits, partial_fit epochs"
-    epoch_cost = 0.016
-
-    def __init__(self, *, max_epochs: int = DEFAULT_MAX_EPOCHS) -> None:
-        super().__init__(max_epochs=max_epochs)
-        self._data: tuple[Any, ...] | None = None
-
-    def space(self) -> keras_tuner.HyperParameters:
-        """See :meth:`MFProblem.space`."""
-        import keras_tuner as kt
-
-        hp = kt.HyperParameters()
-        hp.Int("units", 16, 128, step=16)
-        hp.Float("lr", 1e-4, 1e-1, sampling="log")
-        hp.Float("alpha", 1e-6, 1e-1, sampling="log")
-        hp.Choice("batch_size", [32, 64, 128, 256])
-        hp.Choice("activation", ["relu", "tanh", "logistic"])
-        return hp
-
-    def data(self) -> tuple[Any, ...]:
-        """``(x_train, y_train, x_val, y_val, x_test, y_test)``."""
-        if self._data is None:
-            from sklearn.datasets import load_digits
-            from sklearn.model_selection import train_test_split
-
-            digits = load_digits()
-            x = digits.data / 16.0
-            y = digits.target
-            x_tr, x_rest, y_tr, y_rest = train_test_split(
-                x, y, test_size=0.4, random_state=0, stratify=y
-            )
-            x_va, x_te, y_va, y_te = train_test_split(
-                x_rest, y_rest, test_size=0.5, random_state=0, stratify=y_rest
-            )
-            self._data = (x_tr, y_tr, x_va, y_va, x_te, y_te)
-        return self._data
-
-    def _new_model(self, values: Values, seed: int, key: str) -> Any:
-        from sklearn.neural_network import MLPClassifier
-
-        return MLPClassifier(
-            hidden_layer_sizes=(int(values["units"]),),
-            activation=str(values["activation"]),
-            solver="adam",
-            alpha=float(values["alpha"]),
-            batch_size=int(values["batch_size"]),
-            learning_rate_init=float(values["lr"]),
-            shuffle=False,
-            random_state=derived_seed(int(seed), key, "init"),
-        )
-
-    def evaluate(
-        self,
-        values: Values,
-        epochs: int,
-        *,
-        seed: int,
-        checkpoints: MutableMapping[str, Any] | None = None,
-    ) -> Outcome:
-        """See :meth:`MFProblem.evaluate`; trains ``epochs`` epochs."""
-        epochs = min(int(epochs), self.max_epochs)
-        if epochs < MIN_EPOCHS:
-            msg = f"`epochs` must be at least 1 (got {epochs})."
-            raise ValueError(msg)
-        x_tr, y_tr, x_va, y_va, x_te, y_te = self.data()
-        key = config_key(values)
-        done, model = 0, None
-        saved = None if checkpoints is None else checkpoints.get(key)
-        if checkpoints is not None and saved is not None and saved[0] <= epochs:
-            # Taken out while it trains: an error leaves no stale entry.
-            done, model = checkpoints.pop(key)
-        if model is None:
-            model = self._new_model(values, seed, key)
-        classes = np.arange(10)
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            # Large learning rates overflow; the error then says so.
-            warnings.simplefilter("ignore")
-            for epoch in range(done + 1, epochs + 1):
-                order = np.random.default_rng(
-                    derived_seed(int(seed), key, epoch)
-                ).permutation(len(y_tr))
-                model.partial_fit(x_tr[order], y_tr[order], classes=classes)
-            val_error = 1.0 - float(model.score(x_va, y_va))
-            test_error = 1.0 - float(model.score(x_te, y_te))
-        if checkpoints is not None and key not in checkpoints:
-            # Keeps the furthest-trained model of each configuration.
-            checkpoints[key] = (epochs, model)
-        return Outcome(val_error, test_error)
-
-
 # ---------------------------------------------------------------- registry
 MF_PROBLEMS: dict[str, type[MFProblem]] = {
     cls.base_name: cls
@@ -593,6 +326,7 @@ __all__ = [
     "SyntheticMFProblem",
     "UnknownMFProblemError",
     "augmented_branin",
+    "config_key",
     "derived_seed",
     "fidelity",
     "get_mf_problem",

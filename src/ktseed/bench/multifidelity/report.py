@@ -25,22 +25,20 @@ from __future__ import annotations
 import csv
 import math
 from collections import defaultdict
-from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
-from dataclasses import dataclass
-from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ktseed.bench.multifidelity.accounting import incumbent_at
-from ktseed.bench.multifidelity.accounting import step_values
-from ktseed.bench.multifidelity.accounting import trajectory
+from ktseed.bench.multifidelity.contenders import MODEL_BASED
 from ktseed.bench.multifidelity.contenders import STOCK
-from ktseed.bench.multifidelity.contenders import all_contenders
+from ktseed.bench.multifidelity.contenders import contender_order
 from ktseed.bench.multifidelity.contenders import parse_contender
+from ktseed.bench.multifidelity.plots import plot
+from ktseed.bench.multifidelity.results import MFRuns
+from ktseed.bench.multifidelity.results import group_records
 from ktseed.bench.multifidelity.task import store
 from ktseed.bench.stats import describe
 from ktseed.bench.stats import paired_comparison
@@ -50,9 +48,6 @@ BUDGET_POINTS = (("quarter", 0.25), ("half", 0.5), ("full", 1.0))
 
 #: Issue 16's ratio target: model-based median <= 0.5 x stock median.
 TARGET_RATIO = 0.5
-
-#: The contender the issue's targets are about.
-MODEL_BASED = "hyperband-gp/sobol"
 
 FIELDS = [
     "problem",
@@ -85,78 +80,6 @@ FIELDS = [
 ]
 
 
-@dataclass
-class MFRuns:
-    """The runs of one contender on one problem, by seed.
-
-    Attributes:
-        problem: Problem name.
-        strategy: Contender name.
-        budget: Total epochs per run.
-        max_epochs: The exact budget.
-        measure_field: The record field measured: ``"regret"`` or
-            ``"test"``.
-        runs: ``{seed: records in run order}``.
-    """
-
-    problem: str
-    strategy: str
-    budget: int
-    max_epochs: int
-    measure_field: str
-    runs: dict[int, list[Mapping[str, Any]]] = field(default_factory=dict)
-
-    @property
-    def measure(self) -> str:
-        """``"regret"`` or ``"test error"``."""
-        return "regret" if self.measure_field == "regret" else "test error"
-
-    def at(self, epochs: float) -> dict[int, float]:
-        """The measure of each seed's recommendation after ``epochs``."""
-        out = {}
-        for seed, records in self.runs.items():
-            best = incumbent_at(records, epochs)
-            value = None if best is None else best.get(self.measure_field)
-            if value is not None:
-                out[seed] = float(value)
-        return out
-
-
-def group_records(records: Iterable[Mapping[str, Any]]) -> list[MFRuns]:
-    """Groups raw records by problem, contender and budget."""
-    groups: dict[tuple[str, str, int, int], MFRuns] = {}
-    rows: dict[tuple[Any, ...], list[Mapping[str, Any]]] = defaultdict(list)
-    for record in records:
-        rows[
-            (
-                str(record["problem"]),
-                str(record["strategy"]),
-                int(record["budget"]),
-                int(record["max_epochs"]),
-                int(record["seed"]),
-            )
-        ].append(record)
-    for (problem, strategy, budget, max_epochs, seed), recs in rows.items():
-        key = (problem, strategy, budget, max_epochs)
-        recs = sorted(recs, key=lambda r: int(r["trial"]))
-        if key not in groups:
-            uses_regret = recs[0].get("regret") is not None
-            groups[key] = MFRuns(
-                problem,
-                strategy,
-                budget,
-                max_epochs,
-                "regret" if uses_regret else "test",
-            )
-        groups[key].runs[seed] = recs
-    return list(groups.values())
-
-
-def _order(name: str) -> tuple[int, str]:
-    names = all_contenders()
-    return (names.index(name) if name in names else len(names), name)
-
-
 def _median(values: Mapping[int, float]) -> float:
     return describe(values.values())["median"]
 
@@ -178,7 +101,7 @@ def summary_rows(groups: Sequence[MFRuns]) -> list[dict[str, Any]]:
             ranked = [p for p in peers if not math.isnan(medians[p])]
             best_peer = min(ranked, key=lambda p: medians[p], default=None)
             stock = at.get(STOCK)
-            for strategy in sorted(members, key=_order):
+            for strategy in sorted(members, key=contender_order):
                 group = members[strategy]
                 stats = describe(at[strategy].values())
                 row: dict[str, Any] = {
@@ -307,7 +230,7 @@ def markdown_tables(rows: Sequence[Mapping[str, Any]]) -> list[str]:
         ]
         lines.append("| " + " | ".join(header) + " |")
         lines.append("|" + "---|" * len(header))
-        for strategy in sorted(cells, key=_order):
+        for strategy in sorted(cells, key=contender_order):
             c = cells[strategy]
             full = c["full"]
             text = [f"`{strategy}`", str(full["n"])]
@@ -433,105 +356,6 @@ def markdown_section(
     return lines
 
 
-# ----------------------------------------------------------------- plots
-#: Colour and line style of each contender in the plot.
-STYLES: dict[str, tuple[str, str]] = {
-    STOCK: ("black", "-"),
-    "hyperband/sobol": ("#1f77b4", "-"),
-    "hyperband-gp/sobol": ("#d62728", "-"),
-    "dehb": ("#2ca02c", "--"),
-    "smac/hyperband": ("#9467bd", "--"),
-    "optuna/tpe-hyperband": ("#ff7f0e", "--"),
-}
-
-
-def plot(
-    groups: Sequence[MFRuns], path: Path, *, points: int = 200
-) -> Path | None:
-    """Measure against total epochs, median and IQR band, per problem.
-
-    Returns:
-        The file, or ``None`` without matplotlib or data.
-    """
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return None
-    problems = sorted({(g.problem, g.budget) for g in groups})
-    if not problems:
-        return None
-    cols = min(2, len(problems))
-    rows = math.ceil(len(problems) / cols)
-    fig, axes = plt.subplots(
-        rows, cols, figsize=(6.4 * cols, 4.4 * rows), squeeze=False
-    )
-    for ax, (problem, budget) in zip(axes.flat, problems, strict=False):
-        grid = np.linspace(budget / points, budget, points)
-        members = [
-            g for g in groups if g.problem == problem and g.budget == budget
-        ]
-        for group in sorted(members, key=lambda g: _order(g.strategy)):
-            curves: np.ndarray[Any, Any] = np.array(
-                [
-                    step_values(
-                        trajectory(recs, group.measure_field), grid.tolist()
-                    )
-                    for recs in group.runs.values()
-                ],
-                dtype=np.float64,
-            )
-            # Log scale: a zero regret or error is drawn at the floor.
-            curves = np.maximum(curves, 1e-6)
-            valid = ~np.all(np.isnan(curves), axis=0)
-            if not valid.any():
-                continue
-            q25, med, q75 = np.nanpercentile(
-                curves[:, valid], [25, 50, 75], axis=0
-            )
-            color, style = STYLES.get(group.strategy, ("0.5", ":"))
-            width = 2.2 if group.strategy in (STOCK, MODEL_BASED) else 1.4
-            x = grid[valid]
-            ax.plot(x, med, style, color=color, lw=width, label=group.strategy)
-            ax.fill_between(x, q25, q75, color=color, alpha=0.12, lw=0)
-        for share in (0.25, 0.5):
-            ax.axvline(share * budget, color="0.75", lw=0.8, ls=":", zorder=0)
-        field_name = members[0].measure_field if members else "regret"
-        ax.set_yscale("log")
-        ax.set_ylabel(
-            "regret of the recommendation"
-            if field_name == "regret"
-            else "held-out test error of the recommendation"
-        )
-        ax.set_xlabel("total epochs trained (all trials)")
-        ax.set_title(
-            f"{problem} (median, IQR over {len(members[0].runs)} seeds)"
-        )
-        ax.grid(alpha=0.3, which="both", lw=0.5)
-    for ax in list(axes.flat)[len(problems) :]:
-        ax.set_visible(False)
-    handles: dict[str, Any] = {}
-    for ax in axes.flat:
-        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
-            handles.setdefault(label, handle)
-    fig.legend(
-        list(handles.values()),
-        list(handles),
-        loc="lower center",
-        ncol=min(len(handles), 3),
-        fontsize=9,
-        frameon=False,
-    )
-    legend_inches = 0.15 + 0.22 * math.ceil(len(handles) / 3)
-    fig.tight_layout(rect=(0, legend_inches / (4.4 * rows), 1, 1))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
 # ------------------------------------------------------------------ entry
 def write_reports(
     out: Path, skipped: Sequence[str] = ()
@@ -569,12 +393,10 @@ def write_reports(
 __all__ = [
     "BUDGET_POINTS",
     "FIELDS",
-    "MODEL_BASED",
     "MFRuns",
     "group_records",
     "markdown_section",
     "markdown_tables",
-    "plot",
     "summary_rows",
     "target_lines",
     "write_reports",

@@ -33,6 +33,9 @@ from ktseed.bench.progress import format_seconds
 SYNTHETIC = ("mf_branin", "mf_hartmann6", "mf_mixed_cond")
 TRAINING = ("mf_digits_mlp",)
 
+#: Distance between consecutive seeds (as in the other tasks).
+SEED_SPACING = 10_000
+
 #: Seconds a worker process spends importing KerasTuner before its first
 #: cell (added once per worker to the estimate).
 WORKER_START_SECONDS = 4.0
@@ -94,10 +97,17 @@ def quick_tasks() -> tuple[MultiFidelityTask, ...]:
     )
 
 
+def seed_list(repeats: int) -> list[int]:
+    """1, 10001, 20001, ...: the seeds of :func:`ktseed.bench.suites.seed_list`.
+
+    Repeated here because ``ktseed.bench.suites`` imports this module; the
+    tests check that both agree.
+    """
+    return [1 + SEED_SPACING * k for k in range(repeats)]
+
+
 def build_cells(tasks: Sequence[MultiFidelityTask]) -> list[MFCell]:
     """Every cell of the tasks."""
-    from ktseed.bench.suites import seed_list
-
     return [
         MFCell(
             problem=problem,
