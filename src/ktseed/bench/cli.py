@@ -51,7 +51,8 @@ def register(subparsers: Any) -> None:
         type=_names,
         default=None,
         help="comma-separated problems to keep or add (branin, hartmann6, "
-        "log_rosenbrock, mixed, mixed_cond, digits_mlp)",
+        "log_rosenbrock, mixed, mixed_cond, digits_mlp; multi-fidelity: "
+        "mf_branin, mf_hartmann6, mf_mixed_cond, mf_digits_mlp)",
     )
     parser.add_argument(
         "--strategies",
@@ -76,8 +77,8 @@ def register(subparsers: Any) -> None:
         "--tasks",
         type=_names,
         default=None,
-        help="comma-separated subset of search,warmstart,measures "
-        "(default: all)",
+        help="comma-separated subset of search,warmstart,measures,"
+        "multifidelity (default: all)",
     )
     parser.add_argument(
         "--out",
@@ -122,6 +123,7 @@ def handler(args: argparse.Namespace, out: TextIO) -> int:
     from pathlib import Path
 
     from ktseed.bench import suites as s
+    from ktseed.bench.multifidelity.suite import build_cells as mf_build_cells
     from ktseed.commands import CommandError
 
     if args.report_only:
@@ -151,15 +153,21 @@ def handler(args: argparse.Namespace, out: TextIO) -> int:
     )
     cells = s.build_cells(suite, tasks)
     if args.list:
-        _print_plan(suite, cells, out)
+        _print_plan(suite, cells, out, workers)
         return 0
     command = (
         "ktseed bench " + " ".join(shlex.quote(a) for a in sys.argv[2:])
         if sys.argv[1:2] == ["bench"]
         else "ktseed bench"
     )
+    mf_runs = (
+        len(mf_build_cells(suite.multifidelity))
+        if "multifidelity" in tasks
+        else 0
+    )
     out.write(
-        f"ktseed bench: suite {suite.name}, {len(cells)} cells, "
+        f"ktseed bench: suite {suite.name}, {len(cells)} cells"
+        f"{f' + {mf_runs} multifidelity runs' if mf_runs else ''}, "
         f"{workers} worker(s), output {args.out}\n"
     )
     out.flush()
@@ -196,7 +204,8 @@ def handler(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _print_plan(suite: Any, cells: Any, out: TextIO) -> None:
+def _print_plan(suite: Any, cells: Any, out: TextIO, workers: int) -> None:
+    from ktseed.bench.multifidelity.suite import plan_lines
     from ktseed.bench.strategies import parse_strategy
     from ktseed.bench.strategies import unavailable_reason
 
@@ -217,6 +226,9 @@ def _print_plan(suite: Any, cells: Any, out: TextIO) -> None:
         for name in warm.strategies:
             reason = unavailable_reason(parse_strategy(name))
             out.write(f"  {name}{'  [' + reason + ']' if reason else ''}\n")
+    out.writelines(
+        f"{line}\n" for line in plan_lines(suite.multifidelity, workers=workers)
+    )
     out.write(f"{len(cells)} cells\n")
 
 

@@ -523,8 +523,9 @@ def write_markdown(
     *,
     meta: Mapping[str, Any],
     skipped: Sequence[str],
+    sections: Sequence[str] = (),
 ) -> None:
-    """Writes ``results.md``."""
+    """Writes ``results.md``; ``sections`` are Markdown lines of other tasks."""
     lines = ["# ktseed benchmark results", ""]
     if meta:
         commands = list(meta.get("commands", []))
@@ -567,6 +568,7 @@ def write_markdown(
     warm = markdown_warmstart(warm_rows)
     if warm:
         lines += ["## Warm start", "", *warm]
+    lines += list(sections)
     measure_lines = markdown_measures(measures)
     if measure_lines:
         lines += ["## Design quality and overhead", "", *measure_lines]

@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 from typing import TextIO
 
+from ktseed.bench.multifidelity import suite as mf_suite
+from ktseed.bench.multifidelity import task as mf_task
 from ktseed.bench.problems import get_problem
 from ktseed.bench.runner import Cell
 from ktseed.bench.runner import RawStore
@@ -41,7 +43,7 @@ from ktseed.bench.strategies import parse_strategy
 from ktseed.bench.strategies import unavailable_reason
 from ktseed.errors import KtseedError
 
-TASKS = ("search", "warmstart", "measures")
+TASKS = ("search", "warmstart", "measures", "multifidelity")
 
 #: Distance between consecutive seeds of the suite.
 SEED_SPACING = 10_000
@@ -117,6 +119,7 @@ class Suite:
     search: tuple[SearchTask, ...]
     warmstart: WarmStartTask | None
     measures: Measures = field(default_factory=Measures)
+    multifidelity: tuple[mf_suite.MultiFidelityTask, ...] = ()
 
 
 #: In run order: the pilot's three problems first.
@@ -193,6 +196,7 @@ def full_suite() -> Suite:
                 "repeats": 5,
             },
         ),
+        multifidelity=mf_suite.full_tasks(),
     )
 
 
@@ -258,6 +262,7 @@ def quick_suite() -> Suite:
             prior_load={"sizes": [100, 1000], "repeats": 2},
             gp_step={"problems": ["mixed"], "observations": 10, "repeats": 1},
         ),
+        multifidelity=mf_suite.quick_tasks(),
     )
 
 
@@ -283,6 +288,9 @@ def customise(
     Raises:
         SuiteConfigError: For unknown names or values out of range.
     """
+    suite, problems, strategies = mf_suite.customise(
+        suite, problems=problems, strategies=strategies, repeats=repeats
+    )
     for name in problems or ():
         try:
             get_problem(name)
@@ -431,6 +439,9 @@ def environment() -> dict[str, str]:
         "scikit-learn",
         "optuna",
         "torch",
+        "dehb",
+        "smac",
+        "ConfigSpace",
     ):
         try:
             env[package] = version(package)
@@ -492,7 +503,7 @@ def run_suite(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     if redo:
-        dropped = RawStore(out).drop(redo)
+        dropped = RawStore(out).drop(redo) + mf_task.drop(out, redo)
         stream.write(
             f"ktseed bench: removed {dropped} finished cell(s) of "
             f"{', '.join(redo)} to run them again\n"
@@ -504,6 +515,12 @@ def run_suite(
         if reason is not None:
             reasons[name] = reason
     skipped = [reasons[name] for name in sorted(reasons)]
+    mf_cells, mf_skipped = (
+        mf_suite.plan(suite.multifidelity)
+        if "multifidelity" in tasks
+        else ([], [])
+    )
+    skipped += mf_skipped
     for reason in skipped:
         stream.write(f"ktseed bench: {reason}\n")
     cells = [c for c in cells if c.strategy not in reasons]
@@ -515,6 +532,14 @@ def run_suite(
         costs=cell_costs(cells),
         stream=stream,
         progress_interval=progress_interval,
+    )
+    mf_task.run_cells(
+        mf_cells,
+        out,
+        workers=workers,
+        stream=stream,
+        progress_interval=progress_interval,
+        outcome=outcome,
     )
     run: list[str] = []
     not_run: list[str] = []
@@ -601,6 +626,7 @@ def write_reports(
 ) -> list[Path]:
     """Rebuilds ``summary.csv``, ``results.md`` and the plots from ``out``."""
     from ktseed.bench import report
+    from ktseed.bench.multifidelity import report as mf_report
     from ktseed.bench.stats import group_records
 
     out = Path(out)
@@ -624,6 +650,7 @@ def write_reports(
     runs = meta.get("runs", [])
     if not skipped and runs:
         skipped = runs[-1].get("skipped", [])
+    mf_files, mf_section = mf_report.write_reports(out, skipped)
     results = out / "results.md"
     report.write_markdown(
         results,
@@ -635,8 +662,10 @@ def write_reports(
             "environment": meta.get("environment", {}),
         },
         skipped=skipped,
+        sections=mf_section,
     )
     files.append(results)
+    files += mf_files
     plots = out / "plots"
     files += report.plot_curves(groups, plots, task="search")
     files += report.plot_curves(groups, plots, task="warmstart")
