@@ -4,9 +4,10 @@ KerasTuner's ``RandomSearch``, ``BayesianOptimization`` and ``Hyperband``
 build their own oracle and reject ``oracle=``. These subclasses take the
 same arguments plus the seeded oracle's own (``initializer=``, and for
 Bayesian and Hyperband ``handoff=``), build the matching seeded oracle,
-and keep the stock tuner's own trial logic (Hyperband's epochs and checkpoint reuse
-included). Any tuner that accepts ``oracle=`` (``keras_tuner.Tuner``,
-``keras_tuner.SklearnTuner``) can use the seeded oracles directly instead.
+and keep the stock tuner's own trial logic (Hyperband's epochs and
+checkpoint reuse included). Any tuner that accepts ``oracle=``
+(``keras_tuner.Tuner``, ``keras_tuner.SklearnTuner``) can use the seeded
+oracles directly instead.
 
 Each constructor's signature *is* the stock tuner's, with the seeded
 oracle's extra arguments added as keyword-only arguments before
