@@ -248,7 +248,18 @@ def execute_cell(cell: Mapping[str, Any]) -> list[dict[str, Any]]:
     workdir = Path(tempfile.mkdtemp(prefix="ktseed-bench-", dir=scratch_root()))
     started = time.perf_counter()
     try:
-        if strategy.is_peer:
+        if int(cell.get("concurrency") or 0) > 0:
+            from ktseed.bench.parallel import run_parallel
+
+            trials = run_parallel(
+                strategy,
+                problem,
+                seed=seed,
+                budget=budget,
+                design_size=design_size,
+                workers=int(cell["concurrency"]),
+            )
+        elif strategy.is_peer:
             assert strategy.sampler is not None
             trials = run_peer(
                 strategy.family,
@@ -338,6 +349,8 @@ def make_records(
         )
         if heldout is not None:
             records[-1]["heldout"] = heldout[index]
+        if cell.get("concurrency"):
+            records[-1]["concurrency"] = int(cell["concurrency"])
     return records
 
 

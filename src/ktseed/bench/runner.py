@@ -40,7 +40,6 @@ from typing import Any
 from typing import TextIO
 
 from ktseed.bench.progress import Progress
-from ktseed.bench.strategies import parse_strategy
 
 #: Environment of worker processes: one thread per numeric library.
 WORKER_ENV = {
@@ -66,6 +65,8 @@ class Cell:
         design_size: Initial design size (``top_k`` for warm starts).
         prior_budget: Trials of the warm-start prior run (0 otherwise).
         problem_kwargs: Extra problem arguments (``epochs`` for digits).
+        concurrency: Trials pending at once (the ``parallel`` task; 0 for
+            the sequential tasks, whose keys do not mention it).
     """
 
     task: str
@@ -76,15 +77,18 @@ class Cell:
     design_size: int
     prior_budget: int = 0
     problem_kwargs: tuple[tuple[str, Any], ...] = field(default=())
+    concurrency: int = 0
 
     @property
     def key(self) -> str:
         """A unique, settings-complete identifier."""
         extra = "".join(f",{k}={v}" for k, v in self.problem_kwargs)
         prior = f",prior={self.prior_budget}" if self.prior_budget else ""
+        pending = f"|k={self.concurrency}" if self.concurrency else ""
         return (
             f"{self.task}|{self.problem}{extra}|{self.strategy}|"
             f"seed={self.seed}|B={self.budget}|N={self.design_size}{prior}"
+            f"{pending}"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -96,40 +100,11 @@ class Cell:
 
 
 # ------------------------------------------------------------ cost model
-#: Rough seconds per trial by contender, before the objective's own cost.
-_TRIAL_COST = {
-    "random": 0.01,
-    "hyperband": 0.015,
-    "optuna/tpe": 0.01,
-    "optuna/qmc": 0.005,
-}
-
-
 def estimate_cost(cell: Cell, dimension: int, objective_cost: float) -> float:
-    """Estimated seconds for a cell (orders work; seeds the ETA)."""
-    strategy = parse_strategy(cell.strategy)
-    budget = cell.budget
-    per_trial = objective_cost
-    overhead = 0.3
-    if strategy.family == "optuna":
-        if strategy.sampler == "gp":
-            return overhead + budget * (objective_cost + 0.08 * dimension)
-        return overhead + budget * (objective_cost + _TRIAL_COST[strategy.name])
-    assert strategy.oracle is not None
-    if strategy.oracle == "bayesian":
-        initial = (
-            max(3 * dimension, 3)
-            if strategy.family == "keras_tuner"
-            else cell.design_size
-        )
-        gp_trials = max(budget - initial, 0)
-        gp_cost = 0.25 + 0.12 * dimension
-        cost = overhead + budget * per_trial + gp_trials * gp_cost
-    else:
-        cost = overhead + budget * (per_trial + _TRIAL_COST[strategy.oracle])
-    if strategy.warm is not None:
-        cost += cell.prior_budget * 0.01 + 0.3
-    return cost
+    """Estimated seconds of a cell (see :mod:`ktseed.bench.plan`)."""
+    from ktseed.bench.plan import estimate_cost as estimate
+
+    return estimate(cell, dimension, objective_cost)
 
 
 # ------------------------------------------------------------- raw store

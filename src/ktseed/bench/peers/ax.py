@@ -26,6 +26,7 @@ build) installed first, ``pip install ax-platform`` brings no other torch.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import warnings
 from collections import defaultdict
@@ -67,8 +68,7 @@ def _dependents(dims: Sequence[Dimension]) -> dict[str, dict[Any, list[str]]]:
 
 def parameters(dims: Sequence[Dimension]) -> list[Any]:
     """Ax parameter configs for the searched dimensions, in order."""
-    from ax.api.configs import ChoiceParameterConfig
-    from ax.api.configs import RangeParameterConfig
+    configs = importlib.import_module("ax.api.configs")  # optional: [peers]
 
     dependents = _dependents(dims)
     out: list[Any] = []
@@ -81,19 +81,19 @@ def parameters(dims: Sequence[Dimension]) -> list[Any]:
                 else (dim.low, dim.high)
             )
             out.append(
-                RangeParameterConfig(
+                configs.RangeParameterConfig(
                     name=dim.name,
                     bounds=(low, high),
-                    parameter_type=kind,  # type: ignore[arg-type]
+                    parameter_type=kind,
                     scaling="log" if dim.log else "linear",
                 )
             )
             continue
         out.append(
-            ChoiceParameterConfig(
+            configs.ChoiceParameterConfig(
                 name=dim.name,
                 values=list(dim.choices),
-                parameter_type=_TYPES[type(dim.choices[0])],  # type: ignore[arg-type]
+                parameter_type=_TYPES[type(dim.choices[0])],
                 is_ordered=None if dim.is_boolean else dim.ordered,
                 dependent_parameters=dependents.get(dim.name),
             )
@@ -105,10 +105,10 @@ def _quiet() -> None:
     for name in ("ax", "botorch", "gpytorch", "linear_operator"):
         logging.getLogger(name).setLevel(logging.ERROR)
     try:
-        from ax.utils.common.logger import ROOT_LOGGER
+        logger = importlib.import_module("ax.utils.common.logger")
     except ImportError:  # pragma: no cover - layout of another Ax version
         return
-    ROOT_LOGGER.setLevel(logging.ERROR)
+    logger.ROOT_LOGGER.setLevel(logging.ERROR)
 
 
 class AxRunner(PeerRunner):
@@ -139,12 +139,12 @@ class AxRunner(PeerRunner):
         log: TrialLog,
     ) -> None:
         """See :meth:`PeerRunner.run`."""
-        from ax.api.client import Client
+        client_class = importlib.import_module("ax.api.client").Client
 
         _quiet()  # after the import: Ax sets its loggers up when imported
 
         dims = dimensions(problem.space())
-        client = Client(random_seed=seed)
+        client = client_class(random_seed=seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             client.configure_experiment(parameters=parameters(dims))

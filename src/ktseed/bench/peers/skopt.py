@@ -19,6 +19,7 @@ values), so for the model that coordinate has no effect in that region.
 
 from __future__ import annotations
 
+import importlib
 import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -45,7 +46,7 @@ def _by_index(dim: Dimension) -> bool:
 
 def skopt_dimensions(dims: Sequence[Dimension]) -> list[Any]:
     """scikit-optimize dimensions for the searched dimensions, in order."""
-    from skopt import space as sk
+    sk = importlib.import_module("skopt.space")  # optional: ``[peers]``
 
     out: list[Any] = []
     for dim in searched(dims):
@@ -99,7 +100,7 @@ class SkoptRunner(PeerRunner):
         log: TrialLog,
     ) -> None:
         """See :meth:`PeerRunner.run`."""
-        from skopt import gp_minimize
+        gp_minimize = importlib.import_module("skopt").gp_minimize
 
         dims = dimensions(problem.space())
         initial = min(design_size, budget)

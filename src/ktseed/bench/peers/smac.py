@@ -26,6 +26,7 @@ parents), so SMAC never proposes a value for an inactive hyperparameter.
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import tempfile
 import warnings
@@ -53,8 +54,13 @@ FACADES = {
 }
 
 
+def _configspace_module() -> Any:
+    # Imported by name: SMAC3 and ConfigSpace are optional (``[peers]``).
+    return importlib.import_module("ConfigSpace")
+
+
 def _hyperparameter(dim: Dimension) -> Any:
-    import ConfigSpace as cs
+    cs = _configspace_module()
 
     if dim.kind == "float":
         return cs.Float(
@@ -71,7 +77,7 @@ def _hyperparameter(dim: Dimension) -> Any:
 
 def configspace(dims: Sequence[Dimension], seed: int) -> Any:
     """The ConfigSpace equivalent of the dimensions (module docstring)."""
-    import ConfigSpace as cs
+    cs = _configspace_module()
 
     space = cs.ConfigurationSpace(seed=seed)
     hps = {d.name: _hyperparameter(d) for d in searched(dims)}
@@ -93,9 +99,7 @@ def configspace(dims: Sequence[Dimension], seed: int) -> Any:
 
 
 def _facade(variant: str) -> Any:
-    import smac
-
-    return getattr(smac, FACADES[variant])
+    return getattr(importlib.import_module("smac"), FACADES[variant])
 
 
 class SmacRunner(PeerRunner):
@@ -124,8 +128,10 @@ class SmacRunner(PeerRunner):
         log: TrialLog,
     ) -> None:
         """See :meth:`PeerRunner.run`."""
-        from smac import Scenario
-        from smac.runhistory.dataclasses import TrialValue
+        scenario_class = importlib.import_module("smac").Scenario
+        trial_value = importlib.import_module(
+            "smac.runhistory.dataclasses"
+        ).TrialValue
 
         dims = dimensions(problem.space())
         facade = _facade(variant)
@@ -133,7 +139,7 @@ class SmacRunner(PeerRunner):
             tempfile.mkdtemp(prefix="ktseed-smac-", dir=scratch_root())
         )
         try:
-            scenario = Scenario(
+            scenario = scenario_class(
                 configspace(dims, seed),
                 deterministic=True,
                 n_trials=budget,
@@ -159,7 +165,7 @@ class SmacRunner(PeerRunner):
                     value = log.evaluate(
                         values, design=origin.startswith("Initial")
                     )
-                    optimiser.tell(info, TrialValue(cost=log.loss(value)))
+                    optimiser.tell(info, trial_value(cost=log.loss(value)))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 

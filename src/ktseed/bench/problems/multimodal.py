@@ -58,14 +58,13 @@ class Coordinate:
 
     def to_model(self, value: float) -> float:
         """The value on the model's scale (``log10`` for ``"log"``)."""
-        return math.log10(value) if self.kind == "log" else float(value)
+        return float(math.log10(value) if self.kind == "log" else value)
 
     def best_value(self, centre: float) -> float:
         """The value on the space nearest to a model-scale ``centre``."""
         if self.kind == "log":
-            return 10.0 ** clip(
-                centre, math.log10(self.low), math.log10(self.high)
-            )
+            exponent = clip(centre, math.log10(self.low), math.log10(self.high))
+            return float(10.0**exponent)
         if self.kind == "int":
             return float(round(clip(centre, self.low, self.high)))
         return clip(centre, self.low, self.high)

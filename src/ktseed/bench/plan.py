@@ -1,0 +1,283 @@
+"""A suite's cells, their estimated cost, and the plan ``--list`` prints.
+
+:func:`build_cells` turns a suite's tasks into cells
+(:class:`~ktseed.bench.runner.Cell`); :func:`estimate_cost` gives each
+cell's expected seconds from a per-contender cost model (used to order the
+work, seed the ETA and print the plan's duration); :func:`plan_lines` is
+the plan ``ktseed bench --list`` prints, with the estimated wall time of
+each task and of the whole suite for a number of worker processes.
+
+The cost model is rough by design: seconds per trial are
+``objective + a + b * d + c * n`` for a model-based contender after its
+start (``d`` hyperparameters, ``n`` trials observed so far), a constant for
+the others, plus a fixed cost per cell (start-up of the library, project
+directories). The constants were measured on the 2-core development
+machine, one cell at a time with one BLAS thread
+(``benchmarks/README.md`` says how); a run with two workers on two cores
+takes the estimate divided by two, plus the measures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import Any
+
+from ktseed.bench.problems import get_problem
+from ktseed.bench.runner import Cell
+from ktseed.bench.strategies import parse_strategy
+
+if TYPE_CHECKING:
+    from ktseed.bench.suites import Suite
+
+#: Every task a suite can run, in run order.
+TASKS = ("search", "warmstart", "peers", "parallel", "measures")
+
+#: Seconds per trial of contenders without a model (or in their start).
+_TRIAL_COST = {
+    "random": 0.01,
+    "hyperband": 0.015,
+    "optuna/tpe": 0.01,
+    "optuna/qmc": 0.005,
+}
+
+#: ``(a, b, c)``: seconds per model-based trial ``a + b d + c n``.
+MODEL_COST: dict[str, tuple[float, float, float]] = {
+    "bayesian": (0.25, 0.12, 0.004),
+    "bayesian-gp": (0.03, 0.004, 0.0006),
+    "optuna/gp": (0.15, 0.06, 0.004),
+    "smac/bb": (0.35, 0.03, 0.008),
+    "smac/hpo": (0.25, 0.01, 0.002),
+    "skopt/gp": (0.35, 0.03, 0.01),
+    "ax/botorch": (0.8, 0.05, 0.012),
+}
+
+#: Seconds per cell of set-up, by contender (imports are per process).
+CELL_COST = {"ax/botorch": 2.0, "smac/bb": 1.0, "smac/hpo": 1.0}
+
+#: Trials every contender runs before its model starts, when it has its
+#: own rule (Optuna's ``n_startup_trials=10``).
+OWN_START = {"optuna/gp": 10}
+
+
+def _model_key(strategy: Any) -> str:
+    if strategy.is_peer:
+        return str(strategy.name)
+    if strategy.handoff == "gp":
+        return "bayesian-gp"
+    return str(strategy.oracle)
+
+
+def _start(cell: Cell, strategy: Any, dimension: int) -> int:
+    """Trials before the model's first proposal."""
+    if strategy.name in OWN_START:
+        return OWN_START[strategy.name]
+    if strategy.family == "keras_tuner":
+        return max(3 * dimension, 3)
+    return max(cell.design_size, 1)
+
+
+def estimate_cost(cell: Cell, dimension: int, objective_cost: float) -> float:
+    """Estimated seconds for a cell (orders work; seeds the ETA)."""
+    strategy = parse_strategy(cell.strategy)
+    budget = cell.budget
+    overhead = 0.3 + CELL_COST.get(strategy.name, 0.0)
+    model = MODEL_COST.get(_model_key(strategy))
+    if model is None or (strategy.oracle not in (None, "bayesian")):
+        per_trial = _TRIAL_COST.get(strategy.name) or _TRIAL_COST.get(
+            str(strategy.oracle), 0.01
+        )
+        cost = overhead + budget * (objective_cost + per_trial)
+    else:
+        a, b, c = model
+        start = min(_start(cell, strategy, dimension), budget)
+        cost = overhead + budget * objective_cost + start * 0.01
+        cost += sum(a + b * dimension + c * n for n in range(start, budget))
+    if strategy.warm is not None:
+        cost += cell.prior_budget * 0.01 + 0.3
+    if cell.concurrency:
+        cost += 0.001 * budget * cell.concurrency
+    return cost
+
+
+# ------------------------------------------------------------------ cells
+def _kwargs_for(task: Any, problem: str) -> tuple[tuple[str, Any], ...]:
+    # Problem arguments (digits epochs) apply to the problems that take them.
+    if problem.startswith("digits_mlp"):
+        return tuple(task.problem_kwargs)
+    return ()
+
+
+def _search_cells(name: str, tasks: Iterable[Any]) -> list[Cell]:
+    from ktseed.bench.suites import seed_list
+
+    cells = []
+    for task in tasks:
+        for problem in task.problems:
+            for strategy in task.strategies:
+                if parse_strategy(strategy).warm is not None:
+                    continue
+                for seed in seed_list(task.repeats):
+                    cells.append(
+                        Cell(
+                            task=name,
+                            problem=problem,
+                            strategy=strategy,
+                            seed=seed,
+                            budget=task.budget,
+                            design_size=task.design_size,
+                            problem_kwargs=_kwargs_for(task, problem),
+                        )
+                    )
+    return cells
+
+
+def _warm_cells(warm: Any) -> list[Cell]:
+    from ktseed.bench.suites import seed_list
+
+    return [
+        Cell(
+            task="warmstart",
+            problem=problem,
+            strategy=strategy,
+            seed=seed,
+            budget=warm.budget,
+            design_size=warm.design_size,
+            prior_budget=warm.prior_budget
+            if parse_strategy(strategy).warm
+            else 0,
+        )
+        for problem in warm.problems
+        for strategy in warm.strategies
+        for seed in seed_list(warm.repeats)
+    ]
+
+
+def _parallel_cells(task: Any) -> list[Cell]:
+    from ktseed.bench.suites import seed_list
+
+    return [
+        Cell(
+            task="parallel",
+            problem=problem,
+            strategy=strategy,
+            seed=seed,
+            budget=task.budget,
+            design_size=task.design_size,
+            concurrency=k,
+        )
+        for problem in task.problems
+        for strategy in task.strategies
+        for k in task.concurrency
+        for seed in seed_list(task.repeats)
+    ]
+
+
+def build_cells(suite: Suite, tasks: Sequence[str] = TASKS) -> list[Cell]:
+    """Every cell of the suite's tasks named in ``tasks``."""
+    cells = []
+    if "search" in tasks:
+        cells += _search_cells("search", suite.search)
+    if "warmstart" in tasks and suite.warmstart is not None:
+        cells += _warm_cells(suite.warmstart)
+    if "peers" in tasks:
+        cells += _search_cells("peers", suite.peers)
+    if "parallel" in tasks and suite.parallel is not None:
+        cells += _parallel_cells(suite.parallel)
+    return cells
+
+
+def cell_costs(cells: Sequence[Cell]) -> dict[str, float]:
+    """Estimated seconds per cell key."""
+    dims: dict[str, tuple[int, float]] = {}
+    costs = {}
+    for cell in cells:
+        if cell.problem not in dims:
+            problem = get_problem(cell.problem)
+            dims[cell.problem] = (problem.dimension(), problem.cost)
+        d, objective = dims[cell.problem]
+        costs[cell.key] = estimate_cost(cell, d, objective)
+    return costs
+
+
+# ------------------------------------------------------------------ plan
+#: Estimated seconds of each measure in the full suite's configuration.
+MEASURE_COST = {
+    "design_quality": 30.0,
+    "create_trial": 600.0,
+    "design_build": 240.0,
+    "prior_load": 30.0,
+    "gp_step": 60.0,
+    "gp_cost": 420.0,
+    "design_targets": 60.0,
+}
+
+
+def format_hours(seconds: float) -> str:
+    """``"12.3 h"``, ``"45 min"`` or ``"50 s"``."""
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} h"
+    if seconds >= 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds:.0f} s"
+
+
+def plan_lines(
+    cells: Sequence[Cell],
+    *,
+    workers: int,
+    finished: Iterable[str] = (),
+    measures: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """The estimated duration of a plan, per task and in total.
+
+    Args:
+        cells: The suite's cells.
+        workers: Worker processes the estimate divides the cells among.
+        finished: Keys of cells already in the output directory (not run
+            again, not counted in "to run").
+        measures: The configured measures (counted once, on one worker).
+    """
+    costs = cell_costs(cells)
+    done = set(finished)
+    by_task: dict[str, list[float]] = {}
+    todo: dict[str, float] = {}
+    for cell in cells:
+        by_task.setdefault(cell.task, []).append(costs[cell.key])
+        if cell.key not in done:
+            todo[cell.task] = todo.get(cell.task, 0.0) + costs[cell.key]
+    lines = [f"estimated duration on {workers} worker(s):"]
+    total = 0.0
+    for task, values in by_task.items():
+        seconds = sum(values)
+        left = todo.get(task, 0.0)
+        total += left
+        lines.append(
+            f"  {task}: {len(values)} cells, {format_hours(seconds)} of "
+            f"work, {format_hours(left / workers)} wall for the "
+            f"{sum(1 for c in cells if c.task == task and c.key not in done)}"
+            " not yet finished"
+        )
+    extra = sum(MEASURE_COST.get(name, 60.0) for name in measures or {})
+    if measures:
+        lines.append(
+            f"  measures: {', '.join(measures)}, about {format_hours(extra)}"
+            " (one at a time)"
+        )
+    lines.append(f"  total: about {format_hours(total / workers + extra)} wall")
+    return lines
+
+
+__all__ = [
+    "TASKS",
+    "CELL_COST",
+    "MEASURE_COST",
+    "MODEL_COST",
+    "build_cells",
+    "cell_costs",
+    "estimate_cost",
+    "format_hours",
+    "plan_lines",
+]
