@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from typing import TextIO
 
@@ -33,10 +35,12 @@ def register(subparsers: Any) -> None:
         help="run the benchmark suite and write results and plots",
         description=(
             "Run ktseed's benchmark: seeded and stock KerasTuner oracles "
-            "and Optuna peers on synthetic problems with known optima, a "
-            "small Keras MLP, and a warm-start task. Writes raw JSONL, "
-            "summary.csv, results.md and PNG plots into --out. Re-running "
-            "resumes (finished cells are skipped)."
+            "and peers (Optuna, SMAC3, scikit-optimize, Ax) on synthetic "
+            "problems with known optima and training problems, a "
+            "warm-start task, a parallel-workers task and overhead "
+            "measures. Writes raw JSONL, summary.csv, results.md and PNG "
+            "plots into --out. Re-running resumes (finished cells are "
+            "skipped)."
         ),
     )
     parser.add_argument(
@@ -51,14 +55,16 @@ def register(subparsers: Any) -> None:
         type=_names,
         default=None,
         help="comma-separated problems to keep or add (branin, hartmann6, "
-        "log_rosenbrock, mixed, mixed_cond, digits_mlp)",
+        "log_rosenbrock, mixed, mixed_cond, digits_mlp, mixed10, rosen20, "
+        "basins, gbm_cancer, svm_digits)",
     )
     parser.add_argument(
         "--strategies",
         type=_names,
         default=None,
-        help="comma-separated strategies for the search task, e.g. "
-        "bayesian/stock,bayesian/sobol,optuna/tpe (see `--list`)",
+        help="comma-separated strategies for the search and peers tasks, "
+        "e.g. bayesian/stock,bayesian/sobol,optuna/tpe,smac/bb (see "
+        "`--list`)",
     )
     parser.add_argument(
         "--repeats", type=int, default=None, help="seeds per cell (1..N)"
@@ -76,8 +82,8 @@ def register(subparsers: Any) -> None:
         "--tasks",
         type=_names,
         default=None,
-        help="comma-separated subset of search,warmstart,measures "
-        "(default: all)",
+        help="comma-separated subset of search,warmstart,peers,parallel,"
+        "measures (default: all)",
     )
     parser.add_argument(
         "--out",
@@ -106,7 +112,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--list",
         action="store_true",
-        help="print the suite's problems, strategies and cells, and exit",
+        help="print the suite's problems, strategies, cells and estimated "
+        "duration (for --workers; cells already in --out are not counted), "
+        "and exit",
     )
     parser.add_argument(
         "--progress-interval",
@@ -119,8 +127,6 @@ def register(subparsers: Any) -> None:
 
 def handler(args: argparse.Namespace, out: TextIO) -> int:
     """Runs ``ktseed bench``; returns the exit status."""
-    from pathlib import Path
-
     from ktseed.bench import suites as s
     from ktseed.commands import CommandError
 
@@ -151,7 +157,11 @@ def handler(args: argparse.Namespace, out: TextIO) -> int:
     )
     cells = s.build_cells(suite, tasks)
     if args.list:
-        _print_plan(suite, cells, out)
+        _print_plan(suite, cells, out, tasks=tasks, workers=workers)
+        out.write(
+            "\n".join(_estimate(suite, cells, Path(args.out), tasks, workers))
+            + "\n"
+        )
         return 0
     command = (
         "ktseed bench " + " ".join(shlex.quote(a) for a in sys.argv[2:])
@@ -196,28 +206,74 @@ def handler(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _print_plan(suite: Any, cells: Any, out: TextIO) -> None:
+def _task_lines(label: str, task: Any, strategies: Any, out: TextIO) -> None:
     from ktseed.bench.strategies import parse_strategy
     from ktseed.bench.strategies import unavailable_reason
 
-    for task in suite.search:
-        out.write(
-            f"search: {', '.join(task.problems)} | budget {task.budget}, "
-            f"design {task.design_size}, {task.repeats} seeds\n"
-        )
-        for name in task.strategies:
-            reason = unavailable_reason(parse_strategy(name))
-            out.write(f"  {name}{'  [' + reason + ']' if reason else ''}\n")
+    out.write(f"{label}\n")
+    for name in strategies:
+        reason = unavailable_reason(parse_strategy(name))
+        out.write(f"  {name}{'  [' + reason + ']' if reason else ''}\n")
+
+
+def _print_plan(
+    suite: Any,
+    cells: Any,
+    out: TextIO,
+    *,
+    tasks: Sequence[str] = ("search", "warmstart"),
+    workers: int = 1,
+) -> None:
+    if "search" in tasks:
+        for task in suite.search:
+            label = (
+                f"search: {', '.join(task.problems)} | budget {task.budget}, "
+                f"design {task.design_size}, {task.repeats} seeds"
+            )
+            _task_lines(label, task, task.strategies, out)
     warm = suite.warmstart
-    if warm is not None:
-        out.write(
+    if warm is not None and "warmstart" in tasks:
+        label = (
             f"warmstart: {', '.join(warm.problems)} | budget {warm.budget}, "
-            f"prior {warm.prior_budget}, {warm.repeats} seeds\n"
+            f"prior {warm.prior_budget}, {warm.repeats} seeds"
         )
-        for name in warm.strategies:
-            reason = unavailable_reason(parse_strategy(name))
-            out.write(f"  {name}{'  [' + reason + ']' if reason else ''}\n")
+        _task_lines(label, warm, warm.strategies, out)
+    if "peers" in tasks:
+        for task in suite.peers:
+            label = (
+                f"peers: {', '.join(task.problems)} | budget {task.budget} "
+                f"(read at 10, 20, 30, 50, 100), design {task.design_size}, "
+                f"{task.repeats} seeds"
+            )
+            _task_lines(label, task, task.strategies, out)
+    par = suite.parallel
+    if par is not None and "parallel" in tasks:
+        label = (
+            f"parallel: {', '.join(par.problems)} | budget {par.budget}, "
+            f"design {par.design_size}, k in "
+            f"{', '.join(map(str, par.concurrency))}, {par.repeats} seeds"
+        )
+        _task_lines(label, par, par.strategies, out)
     out.write(f"{len(cells)} cells\n")
+
+
+def _estimate(
+    suite: Any, cells: Any, folder: Any, tasks: Sequence[str], workers: int
+) -> list[str]:
+    from dataclasses import asdict
+
+    from ktseed.bench.plan import plan_lines
+    from ktseed.bench.runner import RawStore
+
+    finished = RawStore(folder).finished_keys() if folder.is_dir() else set()
+    measures = (
+        {k: v for k, v in asdict(suite.measures).items() if v is not None}
+        if "measures" in tasks
+        else {}
+    )
+    return plan_lines(
+        cells, workers=workers, finished=finished, measures=measures
+    )
 
 
 __all__ = ["handler", "register"]

@@ -59,7 +59,7 @@ def plot_curves(
     if not task_groups:
         return []
     folder.mkdir(parents=True, exist_ok=True)
-    sets = PLOT_SETS if task == "search" else {"warmstart": ("*",)}
+    sets = PLOT_SETS if task == "search" else {task: ("*",)}
     written = []
     for set_name, prefixes in sets.items():
         chosen = [
@@ -75,7 +75,7 @@ def plot_curves(
         problems = sorted({g.key.problem for g in chosen})
         if not problems:
             continue
-        colors = _colors(sorted({g.key.strategy for g in chosen}))
+        colors = _colors(sorted({label_of(g) for g in chosen}))
         cols = min(3, len(problems))
         rows = math.ceil(len(problems) / cols)
         height = 3.8 * rows
@@ -115,6 +115,17 @@ def plot_curves(
     return written
 
 
+def label_of(group: RunCurves) -> str:
+    """The legend label: the strategy, with ``k=`` in the parallel task."""
+    k = group.key.concurrency
+    return f"{group.key.strategy} k={k}" if k else group.key.strategy
+
+
+def _order(label: str) -> tuple[Any, ...]:
+    strategy, _, k = label.partition(" k=")
+    return (*_strategy_order(strategy), k)
+
+
 def _colors(strategies: Sequence[str]) -> dict[str, Any]:
     """One colour per strategy, the same in every panel of a figure.
 
@@ -127,7 +138,7 @@ def _colors(strategies: Sequence[str]) -> dict[str, Any]:
         "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
     ]  # fmt: skip
     colors: dict[str, Any] = {}
-    ordered = sorted(strategies, key=_strategy_order)
+    ordered = sorted(strategies, key=_order)
     for strategy in ordered:
         if len(stocks) == 1 and strategy in stocks:
             colors[strategy] = "black"
@@ -140,7 +151,7 @@ def _panel(
     ax: Any, groups: Sequence[RunCurves], colors: Mapping[str, Any]
 ) -> None:
     floor = 1e-6
-    for group in sorted(groups, key=lambda g: _strategy_order(g.key.strategy)):
+    for group in sorted(groups, key=lambda g: _order(label_of(g))):
         curves = list(group.curves.values())
         length = min(len(c) for c in curves)
         data = np.vstack([c[:length] for c in curves])
@@ -149,10 +160,13 @@ def _panel(
         q25, med, q75 = np.nanpercentile(data, [25, 50, 75], axis=0)
         x = np.arange(1, length + 1)
         strategy = group.key.strategy
+        label = label_of(group)
         style = "--" if strategy.startswith("optuna/") else "-"
         width = 2.2 if strategy.endswith("/stock") else 1.4
-        color = colors.get(strategy)
-        (line,) = ax.plot(x, med, style, lw=width, color=color, label=strategy)
+        if group.key.concurrency > 1:
+            style = ":" if group.key.concurrency > 2 else "-."
+        color = colors.get(label)
+        (line,) = ax.plot(x, med, style, lw=width, color=color, label=label)
         ax.fill_between(x, q25, q75, color=line.get_color(), alpha=0.12)
         if group.key.design_size and group.key.design_size < length:
             ax.axvline(group.key.design_size, color="0.8", lw=0.8, zorder=0)
@@ -160,6 +174,8 @@ def _panel(
     if measure == "regret":
         ax.set_yscale("log")
         ax.set_ylabel("best-so-far regret (median, IQR)")
+    elif measure == "held-out score":
+        ax.set_ylabel("incumbent's held-out score (median, IQR)")
     else:
         ax.set_ylabel("best accuracy so far (median, IQR)")
     ax.set_xlabel("trial")

@@ -39,28 +39,7 @@ def markdown_measures(measures: Mapping[str, Mapping[str, Any]]) -> list[str]:
             )
         lines += [f"\n{note}" for note in quality.get("notes", [])]
         lines.append("")
-    overhead = measures.get("create_trial")
-    if overhead:
-        cfg = overhead["config"]
-        lines += [
-            f"### Overhead: time per `create_trial` ({cfg['trials']} trials "
-            f"in one run, {cfg['problem']}, median of {cfg['repeats']} "
-            "runs)",
-            "",
-            "| oracle | variant | us per call | ratio to stock |",
-            "|---|---|---|---|",
-        ]
-        for r in overhead.get("rows", []):
-            lines.append(
-                f"| {r['oracle']} | {r['variant']} | "
-                f"{r['us_per_call']:.0f} | {r['ratio']:.2f} |"
-            )
-        lines += [f"\n{note}" for note in overhead.get("notes", [])]
-        lines.append(
-            "\nSeeded variants use an LHS design of 8 points, or one point "
-            "per trial. The Bayesian rows set `num_initial_points` to the "
-            "run length for both oracles, so no GP step runs.\n"
-        )
+    lines += _create_trial_lines(measures.get("create_trial"))
     build = measures.get("design_build")
     if build:
         dims = build["config"]["dims"]
@@ -106,6 +85,8 @@ def markdown_measures(measures: Mapping[str, Mapping[str, Any]]) -> list[str]:
                 f"{fmt(r['kerastuner_1thread_s'])} | {fmt(r['handoff_s'])} |"
             )
         lines.append("")
+    lines += _gp_cost_lines(measures.get("gp_cost"))
+    lines += _target_lines(measures.get("design_targets"))
     prior = measures.get("prior_load")
     if prior:
         lines += [
@@ -124,6 +105,85 @@ def markdown_measures(measures: Mapping[str, Mapping[str, Any]]) -> list[str]:
                 )
         lines += [f"\n{note}" for note in prior.get("notes", [])]
         lines.append("")
+    return lines
+
+
+def _create_trial_lines(overhead: Mapping[str, Any] | None) -> list[str]:
+    if not overhead:
+        return []
+    cfg = overhead["config"]
+    lines = [
+        f"### Overhead: time per `create_trial` ({cfg['trials']} trials "
+        f"in one run, {cfg['problem']}, median of {cfg['repeats']} "
+        "runs)",
+        "",
+        "| oracle | variant | fsync | place | us per call | first call us |"
+        " ratio to stock |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in overhead.get("rows", []):
+        fsync = {True: "on", False: "off"}.get(r.get("fsync", True), "-")
+        first = r.get("first_call_us")
+        lines.append(
+            f"| {r['oracle']} | {r['variant']} | {fsync} | "
+            f"{r.get('place', 'tmpfs')} | {r['us_per_call']:.0f} | "
+            f"{'-' if first is None else f'{first:.0f}'} | {r['ratio']:.2f} |"
+        )
+    lines += [f"\n{note}" for note in overhead.get("notes", [])]
+    lines.append(
+        "\nSeeded variants start from an LHS design of the given size "
+        "(only the run's first trials use it). The Bayesian rows set "
+        "`num_initial_points` to the run length for both oracles, so no GP "
+        "step runs. 'fsync off' is `KTSEED_FSYNC=0`; stock KerasTuner "
+        "never calls fsync. The first call builds the design.\n"
+    )
+    return lines
+
+
+def _gp_cost_lines(cost: Mapping[str, Any] | None) -> list[str]:
+    if not cost or not cost.get("rows"):
+        return []
+    lines = [
+        "### GP cost: seconds per proposal as the run grows (median "
+        f"[min-max] of {cost['config']['repeats']}, one run, 1 BLAS thread)",
+        "",
+        "| d | observations | ktseed GP hand-off | Optuna GPSampler |",
+        "|---|---|---|---|",
+    ]
+    for r in cost["rows"]:
+        peer = (
+            "-"
+            if r.get("optuna_median_s") is None
+            else f"{fmt(r['optuna_median_s'])} [{fmt(r['optuna_min_s'])}-"
+            f"{fmt(r['optuna_max_s'])}]"
+        )
+        lines.append(
+            f"| {r['d']} | {r['n']} | {fmt(r['handoff_median_s'])} "
+            f"[{fmt(r['handoff_min_s'])}-{fmt(r['handoff_max_s'])}] | {peer} |"
+        )
+    load = cost.get("load_average")
+    if load:
+        lines.append(
+            f"\nLoad average at the end: {', '.join(f'{x:.2f}' for x in load)}."
+        )
+    lines += [f"\n{note}" for note in cost.get("notes", [])]
+    lines.append("")
+    return lines
+
+
+def _target_lines(targets: Mapping[str, Any] | None) -> list[str]:
+    if not targets or not targets.get("rows"):
+        return []
+    lines = [
+        "### Design build targets (issue 14; best of "
+        f"{targets['config']['repeats']})",
+        "",
+        "| design | case | seconds |",
+        "|---|---|---|",
+    ]
+    for r in targets["rows"]:
+        lines.append(f"| {r['design']} | `{r['case']}` | {fmt(r['best_s'])} |")
+    lines.append("")
     return lines
 
 

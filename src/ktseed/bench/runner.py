@@ -188,6 +188,13 @@ class RawStore:
             self.finished.update(complete)
         return set(self.finished)
 
+    def finished_keys(self) -> set[str]:
+        """Keys of the finished cells, read only (no file is rewritten)."""
+        by_cell: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for record in self.records():
+            by_cell[str(record.get("cell"))].append(record)
+        return {key for key, records in by_cell.items() if _complete(records)}
+
     def drop(self, strategies: Iterable[str]) -> int:
         """Removes every record of the given strategies (to run them again).
 

@@ -230,10 +230,12 @@ def write_reports(
 ) -> list[Path]:
     """Rebuilds ``summary.csv``, ``results.md`` and the plots from ``out``."""
     from ktseed.bench import report
+    from ktseed.bench import report_peers
     from ktseed.bench.stats import group_records
 
     out = Path(out)
     groups = group_records(RawStore(out).records())
+    repeats = report_peers.repeat_counts(RawStore(out).records())
     rows = report.summary_rows(groups)
     files = []
     summary = out / "summary.csv"
@@ -264,11 +266,15 @@ def write_reports(
             "environment": meta.get("environment", {}),
         },
         skipped=skipped,
+        extra=report_peers.markdown_peers(groups, repeats)
+        + report_peers.markdown_parallel(groups, repeats),
     )
     files.append(results)
     plots = out / "plots"
     files += report.plot_curves(groups, plots, task="search")
     files += report.plot_curves(groups, plots, task="warmstart")
+    files += report.plot_curves(groups, plots, task="peers")
+    files += report.plot_curves(groups, plots, task="parallel")
     return files
 
 
