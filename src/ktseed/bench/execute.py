@@ -106,8 +106,11 @@ class CVTuner(kt.SklearnTuner):
         self.log: list[tuple[str, dict[str, Any], float, float]] = []
 
     def run_trial(self, trial: Any, *args: Any, **kwargs: Any) -> Any:
-        """``SklearnTuner.run_trial``, then the trial is logged."""
-        metrics = super().run_trial(trial, *args, **kwargs)
+        """``SklearnTuner.run_trial`` (one thread), then the trial is logged."""
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1):
+            metrics = super().run_trial(trial, *args, **kwargs)
         self.log.append(
             (
                 str(trial.trial_id),
