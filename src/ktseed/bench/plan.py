@@ -11,10 +11,13 @@ The cost model is rough by design: seconds per trial are
 ``objective + a + b * d + c * n`` for a model-based contender after its
 start (``d`` hyperparameters, ``n`` trials observed so far), a constant for
 the others, plus a fixed cost per cell (start-up of the library, project
-directories). The constants were measured on the 2-core development
-machine, one cell at a time with one BLAS thread
-(``benchmarks/README.md`` says how); a run with two workers on two cores
-takes the estimate divided by two, plus the measures.
+directories). The constants were fitted to the per-trial seconds of one
+60-trial run of each contender on ``mixed10`` (``d = 10``) and one 40-trial
+run on ``rosen20`` (``d = 20``), one BLAS thread, on the shared 2-core
+development machine at a load average of 5 to 7 (``benchmarks/README.md``
+has the figures); on an otherwise idle machine expect them to be up to
+about twice too high. A run with two workers on two cores takes the
+estimate divided by two, plus the measures.
 """
 
 from __future__ import annotations
@@ -45,13 +48,13 @@ _TRIAL_COST = {
 
 #: ``(a, b, c)``: seconds per model-based trial ``a + b d + c n``.
 MODEL_COST: dict[str, tuple[float, float, float]] = {
-    "bayesian": (0.25, 0.12, 0.004),
-    "bayesian-gp": (0.03, 0.004, 0.0006),
-    "optuna/gp": (0.15, 0.06, 0.004),
-    "smac/bb": (0.35, 0.03, 0.008),
-    "smac/hpo": (0.25, 0.01, 0.002),
-    "skopt/gp": (0.35, 0.03, 0.01),
-    "ax/botorch": (0.8, 0.05, 0.012),
+    "bayesian": (0.3, 0.15, 0.05),
+    "bayesian-gp": (0.05, 0.006, 0.0008),
+    "optuna/gp": (0.15, 0.04, 0.004),
+    "smac/bb": (0.3, 0.04, 0.034),
+    "smac/hpo": (0.3, 0.02, 0.0),
+    "skopt/gp": (0.02, 0.002, 0.014),
+    "ax/botorch": (0.5, 0.1, 0.3),
 }
 
 #: Seconds per cell of set-up, by contender (imports are per process).
@@ -244,10 +247,15 @@ def plan_lines(
     done = set(finished)
     by_task: dict[str, list[float]] = {}
     todo: dict[str, float] = {}
+    heavy: dict[str, dict[str, float]] = {}
     for cell in cells:
         by_task.setdefault(cell.task, []).append(costs[cell.key])
         if cell.key not in done:
             todo[cell.task] = todo.get(cell.task, 0.0) + costs[cell.key]
+            shares = heavy.setdefault(cell.task, {})
+            shares[cell.strategy] = (
+                shares.get(cell.strategy, 0.0) + costs[cell.key]
+            )
     lines = [f"estimated duration on {workers} worker(s):"]
     total = 0.0
     for task, values in by_task.items():
@@ -260,6 +268,13 @@ def plan_lines(
             f"{sum(1 for c in cells if c.task == task and c.key not in done)}"
             " not yet finished"
         )
+        top = sorted(heavy.get(task, {}).items(), key=lambda kv: -kv[1])[:3]
+        if top and left > 0:
+            lines.append(
+                "    heaviest: "
+                + ", ".join(f"{name} {format_hours(c)}" for name, c in top)
+                + " of work"
+            )
     extra = sum(MEASURE_COST.get(name, 60.0) for name in measures or {})
     if measures:
         lines.append(
