@@ -25,31 +25,11 @@ log)``, ``dropout = Float(0, 0.6)``, ``width_exp = Int(2, 10)``,
 
 from __future__ import annotations
 
-from ktseed.bench.problems.multimodal import Basin
 from ktseed.bench.problems.multimodal import BasinsProblem
 from ktseed.bench.problems.multimodal import Coordinate
+from ktseed.bench.problems.multimodal import basin
 
 _ACTS = ("relu", "tanh", "elu", "gelu", "selu")
-
-
-def _offsets(best: str, others: float) -> dict[str, float]:
-    return {a: 0.0 if a == best else others for a in _ACTS}
-
-
-def _basin(
-    depth: float,
-    centre: tuple[float, float, float],
-    width: tuple[float, float, float],
-    best: str,
-    others: float,
-) -> Basin:
-    names = ("wd", "dropout", "width_exp")
-    return Basin(
-        depth,
-        dict(zip(names, centre, strict=True)),
-        dict(zip(names, width, strict=True)),
-        _offsets(best, others),
-    )
 
 
 class DevBasins(BasinsProblem):
@@ -65,10 +45,13 @@ class DevBasins(BasinsProblem):
         Coordinate("dropout", 0.0, 0.6),
         Coordinate("width_exp", 2, 10, "int"),
     )
-    basins = (
-        _basin(1.2, (-4.0, 0.30, 6), (1.8, 0.35, 3.0), "relu", 0.2),
-        _basin(0.9, (-2.0, 0.05, 9), (0.5, 0.08, 1.2), "tanh", 0.4),
-        _basin(0.7, (-5.5, 0.45, 4), (0.6, 0.1, 1.0), "elu", 0.4),
-        _basin(0.3, (-3.0, 0.55, 10), (0.4, 0.06, 0.8), "gelu", 0.5),
-        _basin(0.0, (-6.6, 0.10, 3), (0.5, 0.1, 1.0), "selu", 0.7),
+    basins = tuple(
+        basin(("wd", "dropout", "width_exp"), _ACTS, spec)
+        for spec in (
+            (1.2, (-4.0, 0.30, 6), (1.8, 0.35, 3.0), "relu", 0.2),
+            (0.9, (-2.0, 0.05, 9), (0.5, 0.08, 1.2), "tanh", 0.4),
+            (0.7, (-5.5, 0.45, 4), (0.6, 0.1, 1.0), "elu", 0.4),
+            (0.3, (-3.0, 0.55, 10), (0.4, 0.06, 0.8), "gelu", 0.5),
+            (0.0, (-6.6, 0.10, 3), (0.5, 0.1, 1.0), "selu", 0.7),
+        )
     )

@@ -206,14 +206,19 @@ def handler(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _task_lines(label: str, task: Any, strategies: Any, out: TextIO) -> None:
-    from ktseed.bench.strategies import parse_strategy
-    from ktseed.bench.strategies import unavailable_reason
-
-    out.write(f"{label}\n")
-    for name in strategies:
-        reason = unavailable_reason(parse_strategy(name))
-        out.write(f"  {name}{'  [' + reason + ']' if reason else ''}\n")
+def _describe(kind: str, task: Any) -> str:
+    """One plan line: the task, its problems and its settings."""
+    settings = [f"budget {task.budget}"]
+    if kind == "peers":
+        settings[0] += " (read at 10, 20, 30, 50, 100)"
+    if kind == "warmstart":
+        settings.append(f"prior {task.prior_budget}")
+    else:
+        settings.append(f"design {task.design_size}")
+    if kind == "parallel":
+        settings.append(f"k in {', '.join(map(str, task.concurrency))}")
+    settings.append(f"{task.repeats} seeds")
+    return f"{kind}: {', '.join(task.problems)} | {', '.join(settings)}"
 
 
 def _print_plan(
@@ -224,36 +229,17 @@ def _print_plan(
     tasks: Sequence[str] = ("search", "warmstart"),
     workers: int = 1,
 ) -> None:
-    if "search" in tasks:
-        for task in suite.search:
-            label = (
-                f"search: {', '.join(task.problems)} | budget {task.budget}, "
-                f"design {task.design_size}, {task.repeats} seeds"
-            )
-            _task_lines(label, task, task.strategies, out)
-    warm = suite.warmstart
-    if warm is not None and "warmstart" in tasks:
-        label = (
-            f"warmstart: {', '.join(warm.problems)} | budget {warm.budget}, "
-            f"prior {warm.prior_budget}, {warm.repeats} seeds"
-        )
-        _task_lines(label, warm, warm.strategies, out)
-    if "peers" in tasks:
-        for task in suite.peers:
-            label = (
-                f"peers: {', '.join(task.problems)} | budget {task.budget} "
-                f"(read at 10, 20, 30, 50, 100), design {task.design_size}, "
-                f"{task.repeats} seeds"
-            )
-            _task_lines(label, task, task.strategies, out)
-    par = suite.parallel
-    if par is not None and "parallel" in tasks:
-        label = (
-            f"parallel: {', '.join(par.problems)} | budget {par.budget}, "
-            f"design {par.design_size}, k in "
-            f"{', '.join(map(str, par.concurrency))}, {par.repeats} seeds"
-        )
-        _task_lines(label, par, par.strategies, out)
+    from ktseed.bench.plan import named_tasks
+    from ktseed.bench.strategies import parse_strategy
+    from ktseed.bench.strategies import unavailable_reason
+
+    for kind, task in named_tasks(suite):
+        if kind not in tasks:
+            continue
+        out.write(_describe(kind, task) + "\n")
+        for name in task.strategies:
+            reason = unavailable_reason(parse_strategy(name))
+            out.write(f"  {name}{'  [' + reason + ']' if reason else ''}\n")
     out.write(f"{len(cells)} cells\n")
 
 

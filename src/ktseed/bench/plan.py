@@ -109,87 +109,61 @@ def estimate_cost(cell: Cell, dimension: int, objective_cost: float) -> float:
 def _kwargs_for(task: Any, problem: str) -> tuple[tuple[str, Any], ...]:
     # Problem arguments (digits epochs) apply to the problems that take them.
     if problem.startswith("digits_mlp"):
-        return tuple(task.problem_kwargs)
+        return tuple(getattr(task, "problem_kwargs", ()))
     return ()
 
 
-def _search_cells(name: str, tasks: Iterable[Any]) -> list[Cell]:
+def _cells(name: str, task: Any) -> list[Cell]:
+    """Problems x strategies x concurrencies x seeds of one task.
+
+    Warm-start strategies run only in the ``warmstart`` task, which gives
+    them its prior budget; the ``parallel`` task's cells have one
+    concurrency each.
+    """
     from ktseed.bench.suites import seed_list
 
     cells = []
-    for task in tasks:
-        for problem in task.problems:
-            for strategy in task.strategies:
-                if parse_strategy(strategy).warm is not None:
-                    continue
-                for seed in seed_list(task.repeats):
-                    cells.append(
-                        Cell(
-                            task=name,
-                            problem=problem,
-                            strategy=strategy,
-                            seed=seed,
-                            budget=task.budget,
-                            design_size=task.design_size,
-                            problem_kwargs=_kwargs_for(task, problem),
-                        )
+    for problem in task.problems:
+        for strategy in task.strategies:
+            warm = parse_strategy(strategy).warm is not None
+            if warm and name != "warmstart":
+                continue
+            for k in getattr(task, "concurrency", (0,)):
+                cells += [
+                    Cell(
+                        task=name,
+                        problem=problem,
+                        strategy=strategy,
+                        seed=seed,
+                        budget=task.budget,
+                        design_size=task.design_size,
+                        prior_budget=task.prior_budget if warm else 0,
+                        problem_kwargs=_kwargs_for(task, problem),
+                        concurrency=k,
                     )
+                    for seed in seed_list(task.repeats)
+                ]
     return cells
-
-
-def _warm_cells(warm: Any) -> list[Cell]:
-    from ktseed.bench.suites import seed_list
-
-    return [
-        Cell(
-            task="warmstart",
-            problem=problem,
-            strategy=strategy,
-            seed=seed,
-            budget=warm.budget,
-            design_size=warm.design_size,
-            prior_budget=warm.prior_budget
-            if parse_strategy(strategy).warm
-            else 0,
-        )
-        for problem in warm.problems
-        for strategy in warm.strategies
-        for seed in seed_list(warm.repeats)
-    ]
-
-
-def _parallel_cells(task: Any) -> list[Cell]:
-    from ktseed.bench.suites import seed_list
-
-    return [
-        Cell(
-            task="parallel",
-            problem=problem,
-            strategy=strategy,
-            seed=seed,
-            budget=task.budget,
-            design_size=task.design_size,
-            concurrency=k,
-        )
-        for problem in task.problems
-        for strategy in task.strategies
-        for k in task.concurrency
-        for seed in seed_list(task.repeats)
-    ]
 
 
 def build_cells(suite: Suite, tasks: Sequence[str] = TASKS) -> list[Cell]:
     """Every cell of the suite's tasks named in ``tasks``."""
     cells = []
-    if "search" in tasks:
-        cells += _search_cells("search", suite.search)
-    if "warmstart" in tasks and suite.warmstart is not None:
-        cells += _warm_cells(suite.warmstart)
-    if "peers" in tasks:
-        cells += _search_cells("peers", suite.peers)
-    if "parallel" in tasks and suite.parallel is not None:
-        cells += _parallel_cells(suite.parallel)
+    for name, task in named_tasks(suite):
+        if name in tasks:
+            cells += _cells(name, task)
     return cells
+
+
+def named_tasks(suite: Suite) -> list[tuple[str, Any]]:
+    """``(task name, task)`` for every task the suite defines, in order."""
+    named = [
+        *(("search", t) for t in suite.search),
+        ("warmstart", suite.warmstart),
+        *(("peers", t) for t in suite.peers),
+        ("parallel", suite.parallel),
+    ]
+    return [(name, task) for name, task in named if task is not None]
 
 
 def cell_costs(cells: Sequence[Cell]) -> dict[str, float]:
@@ -294,5 +268,6 @@ __all__ = [
     "cell_costs",
     "estimate_cost",
     "format_hours",
+    "named_tasks",
     "plan_lines",
 ]

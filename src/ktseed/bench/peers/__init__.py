@@ -18,6 +18,7 @@ from typing import Any
 
 from ktseed.bench.peers.ax import AxRunner
 from ktseed.bench.peers.base import ModuleCheck
+from ktseed.bench.peers.base import PeerRequest
 from ktseed.bench.peers.base import PeerRunner
 from ktseed.bench.peers.base import TrialLog
 from ktseed.bench.peers.optuna import OptunaRunner
@@ -67,19 +68,14 @@ def run_peer(
 ) -> list[dict[str, Any]]:
     """Runs one peer for ``budget`` evaluations; returns the raw trials."""
     log = TrialLog(problem, seed)
-    RUNNERS[family].run(
-        variant,
-        problem,
-        seed=seed,
-        budget=budget,
-        design_size=design_size,
-        log=log,
-    )
+    request = PeerRequest(variant, problem, seed, budget, design_size)
+    RUNNERS[family].run(request, log)
     return log.trials[:budget]
 
 
 __all__ = [
     "RUNNERS",
+    "PeerRequest",
     "PeerRunner",
     "TrialLog",
     "is_peer",

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
 
+from ktseed.bench.peers.base import PeerRequest
 from ktseed.bench.peers.base import PeerRunner
 from ktseed.bench.peers.base import TrialLog
 from ktseed.bench.peers.space import Dimension
@@ -43,7 +44,7 @@ from ktseed.bench.peers.space import dimensions
 from ktseed.bench.peers.space import searched
 
 if TYPE_CHECKING:
-    from ktseed.bench.problems import Problem
+    pass
 
 _TYPES = {bool: "bool", int: "int", float: "float", str: "str"}
 
@@ -128,23 +129,15 @@ class AxRunner(PeerRunner):
         "pip install torch==2.13.0, then pip install 'ktseed[peers]'"
     )
 
-    def run(
-        self,
-        variant: str,
-        problem: Problem,
-        *,
-        seed: int,
-        budget: int,
-        design_size: int,
-        log: TrialLog,
-    ) -> None:
+    def run(self, request: PeerRequest, log: TrialLog) -> None:
         """See :meth:`PeerRunner.run`."""
         client_class = importlib.import_module("ax.api.client").Client
 
         _quiet()  # after the import: Ax sets its loggers up when imported
 
-        dims = dimensions(problem.space())
-        client = client_class(random_seed=seed)
+        dims = dimensions(request.problem.space())
+        client = client_class(random_seed=request.seed)
+        budget, design_size = request.budget, request.design_size
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             client.configure_experiment(parameters=parameters(dims))
@@ -152,7 +145,7 @@ class AxRunner(PeerRunner):
             client.configure_generation_strategy(
                 method="fast",
                 initialization_budget=min(design_size, budget),
-                initialization_random_seed=seed,
+                initialization_random_seed=request.seed,
             )
             while len(log) < budget:
                 ((index, raw),) = client.get_next_trials(max_trials=1).items()

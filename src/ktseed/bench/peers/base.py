@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
@@ -113,6 +114,26 @@ class TrialLog:
         return loss if math.isfinite(loss) else 1e300
 
 
+@dataclass(frozen=True)
+class PeerRequest:
+    """One peer run.
+
+    Attributes:
+        variant: The optimiser (a key of :attr:`PeerRunner.variants`).
+        problem: The problem.
+        seed: The run's seed (>= 1), given to the library.
+        budget: Number of evaluations.
+        design_size: The initial-design size, for libraries that take one
+            (each module says what it sets).
+    """
+
+    variant: str
+    problem: Problem
+    seed: int
+    budget: int
+    design_size: int
+
+
 class PeerRunner(abc.ABC):
     """Runs one library's optimisers on benchmark problems.
 
@@ -153,31 +174,18 @@ class PeerRunner(abc.ABC):
         return None
 
     @abc.abstractmethod
-    def run(
-        self,
-        variant: str,
-        problem: Problem,
-        *,
-        seed: int,
-        budget: int,
-        design_size: int,
-        log: TrialLog,
-    ) -> None:
-        """Runs ``budget`` evaluations of ``problem`` through ``log``.
+    def run(self, request: PeerRequest, log: TrialLog) -> None:
+        """Runs ``request.budget`` evaluations through ``log``.
 
         Args:
-            variant: The optimiser.
-            problem: The problem.
-            seed: The run's seed (>= 1), given to the library.
-            budget: Number of evaluations.
-            design_size: The initial-design size, for libraries that take
-                one (see each module for what it sets).
+            request: What to run (:class:`PeerRequest`).
             log: Where every evaluation goes.
         """
 
 
 __all__ = [
     "ModuleCheck",
+    "PeerRequest",
     "PeerRunner",
     "TrialLog",
     "evaluation_seed",

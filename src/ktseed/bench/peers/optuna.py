@@ -19,6 +19,7 @@ from typing import Any
 from typing import ClassVar
 from typing import Literal
 
+from ktseed.bench.peers.base import PeerRequest
 from ktseed.bench.peers.base import PeerRunner
 from ktseed.bench.peers.base import TrialLog
 
@@ -138,20 +139,11 @@ class OptunaRunner(PeerRunner):
             return "optuna GPSampler skipped: torch not installed"
         return None
 
-    def run(
-        self,
-        variant: str,
-        problem: Problem,
-        *,
-        seed: int,
-        budget: int,
-        design_size: int,
-        log: TrialLog,
-    ) -> None:
+    def run(self, request: PeerRequest, log: TrialLog) -> None:
         """See :meth:`PeerRunner.run`; ``design_size`` is not used."""
         import optuna
 
-        space = problem.space()
+        space = request.problem.space()
 
         def objective(trial: Any) -> float:
             return log.evaluate(suggest_values(trial, space))
@@ -160,8 +152,10 @@ class OptunaRunner(PeerRunner):
             warnings.simplefilter(
                 "ignore", optuna.exceptions.ExperimentalWarning
             )
-            study = create_study(problem, make_sampler(variant, seed))
-            study.optimize(objective, n_trials=budget)
+            study = create_study(
+                request.problem, make_sampler(request.variant, request.seed)
+            )
+            study.optimize(objective, n_trials=request.budget)
 
 
 __all__ = [

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
 
+from ktseed.bench.peers.base import PeerRequest
 from ktseed.bench.peers.base import PeerRunner
 from ktseed.bench.peers.base import TrialLog
 from ktseed.bench.peers.space import Dimension
@@ -34,7 +35,7 @@ from ktseed.bench.peers.space import dimensions
 from ktseed.bench.peers.space import searched
 
 if TYPE_CHECKING:
-    from ktseed.bench.problems import Problem
+    pass
 
 
 def _by_index(dim: Dimension) -> bool:
@@ -89,21 +90,12 @@ class SkoptRunner(PeerRunner):
     }
     requires: ClassVar[dict[str, tuple[str, ...] | None]] = {"skopt": None}
 
-    def run(
-        self,
-        variant: str,
-        problem: Problem,
-        *,
-        seed: int,
-        budget: int,
-        design_size: int,
-        log: TrialLog,
-    ) -> None:
+    def run(self, request: PeerRequest, log: TrialLog) -> None:
         """See :meth:`PeerRunner.run`."""
         gp_minimize = importlib.import_module("skopt").gp_minimize
 
-        dims = dimensions(problem.space())
-        initial = min(design_size, budget)
+        dims = dimensions(request.problem.space())
+        initial = min(request.design_size, request.budget)
 
         def objective(point: list[Any]) -> float:
             values = active_values(dims, raw_answer(dims, point))
@@ -114,9 +106,9 @@ class SkoptRunner(PeerRunner):
             gp_minimize(
                 objective,
                 skopt_dimensions(dims),
-                n_calls=budget,
+                n_calls=request.budget,
                 n_initial_points=initial,
-                random_state=seed,
+                random_state=request.seed,
             )
 
 

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
 
+from ktseed.bench.peers.base import PeerRequest
 from ktseed.bench.peers.base import PeerRunner
 from ktseed.bench.peers.base import TrialLog
 from ktseed.bench.peers.base import scratch_root
@@ -45,7 +46,7 @@ from ktseed.bench.peers.space import dimensions
 from ktseed.bench.peers.space import searched
 
 if TYPE_CHECKING:
-    from ktseed.bench.problems import Problem
+    pass
 
 #: Facade class names by variant.
 FACADES = {
@@ -117,24 +118,16 @@ class SmacRunner(PeerRunner):
         "ConfigSpace": None,
     }
 
-    def run(
-        self,
-        variant: str,
-        problem: Problem,
-        *,
-        seed: int,
-        budget: int,
-        design_size: int,
-        log: TrialLog,
-    ) -> None:
+    def run(self, request: PeerRequest, log: TrialLog) -> None:
         """See :meth:`PeerRunner.run`."""
         scenario_class = importlib.import_module("smac").Scenario
         trial_value = importlib.import_module(
             "smac.runhistory.dataclasses"
         ).TrialValue
 
-        dims = dimensions(problem.space())
-        facade = _facade(variant)
+        dims = dimensions(request.problem.space())
+        facade = _facade(request.variant)
+        seed, budget = request.seed, request.budget
         folder = Path(
             tempfile.mkdtemp(prefix="ktseed-smac-", dir=scratch_root())
         )
@@ -147,7 +140,7 @@ class SmacRunner(PeerRunner):
                 output_directory=folder / "smac",
             )
             design = facade.get_initial_design(
-                scenario, n_configs=design_size, max_ratio=1.0
+                scenario, n_configs=request.design_size, max_ratio=1.0
             )
             optimiser = facade(
                 scenario,

@@ -151,13 +151,30 @@ class BasinsProblem(Problem):
         return min(value, self.cap), point
 
 
-def _offsets(
-    best: str, others: float, names: Sequence[str]
-) -> dict[str, float]:
-    return {n: 0.0 if n == best else others for n in names}
+def basin(
+    names: Sequence[str],
+    choices: Sequence[str],
+    spec: tuple[float, Sequence[float], Sequence[float], str, float],
+) -> Basin:
+    """A :class:`Basin` from one compact row.
+
+    Args:
+        names: The coordinates' names, in order.
+        choices: The choice's values.
+        spec: ``(depth, centre, width, best choice, offset of the others)``
+            with ``centre`` and ``width`` in the order of ``names``.
+    """
+    depth, centre, width, best, others = spec
+    return Basin(
+        depth,
+        dict(zip(names, centre, strict=True)),
+        dict(zip(names, width, strict=True)),
+        {c: 0.0 if c == best else others for c in choices},
+    )
 
 
 _OPTIMIZERS = ("sgd", "adam", "rmsprop", "adagrad")
+_NAMES = ("lr", "momentum", "layers")
 
 
 class Basins(BasinsProblem):
@@ -192,32 +209,15 @@ class Basins(BasinsProblem):
         Coordinate("momentum", 0.0, 1.0),
         Coordinate("layers", 1, 8, "int"),
     )
-    basins = (
-        Basin(
-            1.0,
-            {"lr": -3.0, "momentum": 0.5, "layers": 4},
-            {"lr": 1.5, "momentum": 0.5, "layers": 4.0},
-            _offsets("adam", 0.3, _OPTIMIZERS),
-        ),
-        Basin(
-            0.6,
-            {"lr": -1.5, "momentum": 0.9, "layers": 2},
-            {"lr": 0.6, "momentum": 0.15, "layers": 1.5},
-            _offsets("sgd", 0.5, _OPTIMIZERS),
-        ),
-        Basin(
-            0.8,
-            {"lr": -2.2, "momentum": 0.05, "layers": 6},
-            {"lr": 0.5, "momentum": 0.1, "layers": 1.5},
-            _offsets("adagrad", 0.5, _OPTIMIZERS),
-        ),
-        Basin(
-            0.0,
-            {"lr": -4.3, "momentum": 0.2, "layers": 7},
-            {"lr": 0.6, "momentum": 0.15, "layers": 1.5},
-            _offsets("rmsprop", 0.6, _OPTIMIZERS),
-        ),
+    basins = tuple(
+        basin(_NAMES, _OPTIMIZERS, spec)
+        for spec in (
+            (1.0, (-3.0, 0.5, 4), (1.5, 0.5, 4.0), "adam", 0.3),
+            (0.6, (-1.5, 0.9, 2), (0.6, 0.15, 1.5), "sgd", 0.5),
+            (0.8, (-2.2, 0.05, 6), (0.5, 0.1, 1.5), "adagrad", 0.5),
+            (0.0, (-4.3, 0.2, 7), (0.6, 0.15, 1.5), "rmsprop", 0.6),
+        )
     )
 
 
-__all__ = ["Basin", "Basins", "BasinsProblem", "Coordinate"]
+__all__ = ["Basin", "Basins", "BasinsProblem", "Coordinate", "basin"]
