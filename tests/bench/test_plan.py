@@ -40,7 +40,7 @@ def test_every_peer_has_a_cost_and_model_based_ones_grow():
 def test_plan_lines_split_by_task_and_skip_finished_cells():
     suite = suites.full_suite()
     cells = build_cells(suite, ("peers", "parallel"))
-    lines = plan_lines(cells, workers=2, measures={"gp_cost": {}})
+    lines = plan_lines(cells, workers=2, measures={"gp_cost": {"repeats": 3}})
     text = "\n".join(lines)
     assert "peers: 1620 cells" in text and "parallel: 960 cells" in text
     assert "gp_cost" in text and "total: about" in text
@@ -126,3 +126,20 @@ def test_customise_reaches_the_new_tasks():
     cells = build_cells(suite, ("parallel",))
     assert {c.concurrency for c in cells} == {1, 2, 4}
     assert all("|k=" in c.key for c in cells)
+
+
+def test_measure_estimates_follow_their_configuration():
+    from ktseed.bench.plan import measure_seconds
+
+    full = {k: v for k, v in vars(suites.full_suite().measures).items() if v}
+    quick = {k: v for k, v in vars(suites.quick_suite().measures).items() if v}
+    assert set(full) == set(quick)
+    assert measure_seconds(quick) < 60 < measure_seconds(full)
+    # GPSampler at 1,000 observations dominates the GP-cost measure.
+    small = measure_seconds(
+        {"gp_cost": {"sizes": [30], "dims": [20], "repeats": 1}}
+    )
+    large = measure_seconds(
+        {"gp_cost": {"sizes": [1000], "dims": [20], "repeats": 1}}
+    )
+    assert large > 10 * small

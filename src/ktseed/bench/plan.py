@@ -22,6 +22,8 @@ estimate divided by two, plus the measures.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -180,16 +182,77 @@ def cell_costs(cells: Sequence[Cell]) -> dict[str, float]:
 
 
 # ------------------------------------------------------------------ plan
-#: Estimated seconds of each measure in the full suite's configuration.
-MEASURE_COST = {
-    "design_quality": 30.0,
-    "create_trial": 600.0,
-    "design_build": 240.0,
-    "prior_load": 30.0,
-    "gp_step": 60.0,
-    "gp_cost": 420.0,
-    "design_targets": 60.0,
+def _gp_cost_seconds(config: Mapping[str, Any]) -> float:
+    # One hand-off proposal: about 0.01 + 0.003 d + 0.0006 n seconds; one
+    # GPSampler proposal: its fit grows with the cube of n.
+    total = 0.0
+    for d in config.get("dims", (6, 20)):
+        for n in config.get("sizes", (30, 100, 300, 1000)):
+            total += 0.01 + 0.003 * d + 0.0006 * n
+            total += 0.3 + 0.01 * d + 2e-8 * n**3
+    return total * int(config.get("repeats", 3))
+
+
+def _create_trial_seconds(config: Mapping[str, Any]) -> float:
+    designs = config.get("designs") or [8, config.get("trials", 500)]
+    runs = (
+        (1 + len(designs))
+        * len(config.get("oracles", ("random", "bayesian", "hyperband")))
+        * len(config.get("fsync", (True,)))
+        * len(config.get("places", ("tmpfs",)))
+        * int(config.get("repeats", 3))
+    )
+    # About 3 ms per driven trial, plus building and saving the designs.
+    per_run = 0.003 * int(config.get("trials", 500)) + 0.5
+    built = 0.002 * float(sum(designs)) * runs / (1 + len(designs))
+    return runs * per_run + built
+
+
+def _quality_seconds(c: Mapping[str, Any]) -> float:
+    size = len(c.get("problems", ())) * len(c.get("initializers", ()))
+    return 0.004 * size * len(c.get("seeds", ()))
+
+
+def _build_seconds(c: Mapping[str, Any]) -> float:
+    # lhs-cd dominates; each size is skipped past ``limit`` seconds.
+    return (
+        2.0 * len(c.get("dims", ())) * (5 + min(float(c.get("limit", 30)), 60))
+    )
+
+
+def _prior_seconds(c: Mapping[str, Any]) -> float:
+    return 5e-4 * float(sum(c.get("sizes", ()))) * int(c.get("repeats", 3))
+
+
+def _gp_step_seconds(c: Mapping[str, Any]) -> float:
+    per = 3.0 * int(c.get("repeats", 5)) + 0.02 * int(c.get("observations", 30))
+    return len(c.get("problems", ())) * per
+
+
+def _targets_seconds(c: Mapping[str, Any]) -> float:
+    lhs = 2e-5 * float(math.prod(c.get("lhs", (4096, 32))))
+    rows = float(c.get("csv_rows", 0))
+    return int(c.get("repeats", 3)) * (lhs + 1e-4 * rows)
+
+
+#: Estimated seconds of each measure for its configuration.
+MEASURE_COST: dict[str, Callable[[Mapping[str, Any]], float]] = {
+    "design_quality": _quality_seconds,
+    "create_trial": _create_trial_seconds,
+    "design_build": _build_seconds,
+    "prior_load": _prior_seconds,
+    "gp_step": _gp_step_seconds,
+    "gp_cost": _gp_cost_seconds,
+    "design_targets": _targets_seconds,
 }
+
+
+def measure_seconds(measures: Mapping[str, Any]) -> float:
+    """Estimated seconds of the configured measures (one at a time)."""
+    return sum(
+        MEASURE_COST[name](dict(config)) if name in MEASURE_COST else 60.0
+        for name, config in measures.items()
+    )
 
 
 def format_hours(seconds: float) -> str:
@@ -249,7 +312,7 @@ def plan_lines(
                 + ", ".join(f"{name} {format_hours(c)}" for name, c in top)
                 + " of work"
             )
-    extra = sum(MEASURE_COST.get(name, 60.0) for name in measures or {})
+    extra = measure_seconds(measures or {})
     if measures:
         lines.append(
             f"  measures: {', '.join(measures)}, about {format_hours(extra)}"
@@ -268,6 +331,7 @@ __all__ = [
     "cell_costs",
     "estimate_cost",
     "format_hours",
+    "measure_seconds",
     "named_tasks",
     "plan_lines",
 ]
