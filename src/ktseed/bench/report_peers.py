@@ -163,9 +163,11 @@ def markdown_peers(
     lines = [
         "## Peers: the GP hand-off against every peer",
         "",
-        "Budget 100 trials, read after 10, 20, 30, 50 and 100 (the "
-        "budget-30 figures are the 30-trial checkpoint of the same runs: "
-        "no contender's first 30 trials depend on its total budget). "
+        "Each contender runs the task's budget (100 trials in the full "
+        "suite) and is read after 10, 20, 30, 50 and 100 trials, those "
+        "within the budget (the budget-30 figures are the 30-trial "
+        "checkpoint of the same runs: no contender's first 30 trials "
+        "depend on its total budget). "
         "'vs best peer': win rate and two-sided Wilcoxon signed-rank p "
         "against the peer library optimiser with the best median at that "
         "checkpoint; 'vs stock BO': against `bayesian/stock`. Repeats: "
