@@ -96,3 +96,5 @@ def test_parallel_section_ratios_and_repeats():
         in text
     )
     assert "| `optuna/gp` | 1 | 8 |" in text and "200 (8 runs) / 200" in text
+    assert "### Targets of the GP hand-off with 4 workers (issue 12)" in text
+    assert "| branin | 1.7 | **no** | 100%, p=0.0078 | yes | 0 |" in text

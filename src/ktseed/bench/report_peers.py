@@ -309,7 +309,9 @@ def markdown_parallel(
         "against `optuna/gp` at the same k; repeats as in the peers task.",
         "",
     ]
+    targets: list[list[str]] = []
     for (problem, budget), chosen in sorted(by_problem.items()):
+        targets += _parallel_targets(problem, chosen, budget, repeats)
         lines.append(f"### {problem} (after {budget} completed trials)")
         lines.append("")
         sequential = {
@@ -355,7 +357,72 @@ def markdown_parallel(
             ),
             "",
         ]
+    if targets:
+        lines += [
+            "### Targets of the GP hand-off with 4 workers (issue 12)",
+            "",
+            "'within 1.3x': its median at k=4 over its own k=1 median; "
+            "'<= Optuna GP': its k=4 median against `optuna/gp`'s at k=4, "
+            "with the paired comparison; exact repeats over all k=4 runs.",
+            "",
+            *table(
+                [
+                    "problem",
+                    "ratio to k=1",
+                    "within 1.3x",
+                    "vs Optuna GP at k=4",
+                    "<= Optuna GP",
+                    "exact repeats",
+                ],
+                targets,
+            ),
+            "",
+        ]
     return lines
+
+
+def _parallel_targets(
+    problem: str,
+    chosen: Sequence[RunCurves],
+    budget: int,
+    repeats: Mapping[RepeatKey, tuple[int, int]],
+) -> list[list[str]]:
+    def find(strategy: str, k: int) -> RunCurves | None:
+        return next(
+            (
+                g
+                for g in chosen
+                if g.key.strategy == strategy and g.key.concurrency == k
+            ),
+            None,
+        )
+
+    four, one = find(HANDOFF, 4), find(HANDOFF, 1)
+    if four is None or one is None:
+        return []
+    median = describe(four.at(budget).values())["median"]
+    base = describe(one.at(budget).values())["median"]
+    ratio = median / base if base > SAME else float("nan")
+    peer = find(OPTUNA_GP, 4)
+    peer_median = (
+        describe(peer.at(budget).values())["median"] if peer else float("nan")
+    )
+    exact = sum(
+        repeats.get((four.key.task, problem, HANDOFF, 4, seed), (0, 0))[0]
+        for seed in four.curves
+    )
+    return [
+        [
+            problem,
+            fmt(ratio, 2),
+            "yes" if ratio <= 1.3 else "**no**",
+            _cmp_text(_cmp(four, peer, budget)),
+            "-"
+            if peer is None
+            else ("yes" if median <= peer_median else "**no**"),
+            f"{exact}" if exact == 0 else f"**{exact}**",
+        ]
+    ]
 
 
 __all__ = [
