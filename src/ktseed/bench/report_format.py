@@ -18,8 +18,11 @@ def strategy_order(name: str) -> tuple[int, int, str]:
     strategy = parse_strategy(name)
     families = ["random", "bayesian", "hyperband"]
     if strategy.is_peer:
+        from ktseed.bench.peers import RUNNERS
+
+        variants = list(RUNNERS[strategy.family].variants)
         rank = 9 + PEER_ORDER.index(strategy.family)
-        return (rank, 0, name)
+        return (rank, variants.index(strategy.sampler or ""), name)
     head = name.split("/")[0]
     rank = families.index(strategy.oracle or "random")
     if head == "bayesian-gp":
