@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import warnings
 
 import keras_tuner as kt
 import pytest
@@ -207,3 +208,29 @@ def test_a_shorter_budget_is_a_prefix(name):
     assert sum(t["design"] for t in runs[1]) == (
         0 if name == "optuna/tpe" else 3
     )
+
+
+@peer_warnings
+@pytest.mark.skipif(not has("ax"), reason="Ax not installed")
+def test_ax_hierarchy_is_a_tree():
+    # svm_digits: degree needs kernel == poly (a dependent parameter);
+    # coef0 needs poly or sigmoid, which Ax's tree cannot hold: flat.
+    from ax.api.client import Client
+
+    from ktseed.bench.peers.ax import parameters
+
+    out = {
+        p.name: p
+        for p in parameters(dimensions(get_problem("svm_digits").space()))
+    }
+    assert out["kernel"].dependent_parameters == {
+        "rbf": [],
+        "poly": ["degree"],
+        "sigmoid": [],
+    }
+    assert "coef0" in out
+    with warnings.catch_warnings():  # Ax warns that 2 choices are ordered
+        warnings.simplefilter("ignore")
+        Client(random_seed=1).configure_experiment(
+            parameters=list(out.values())
+        )

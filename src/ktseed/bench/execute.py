@@ -15,6 +15,8 @@ directory is a scratch folder that is deleted after the cell. A peer
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
 import shutil
 import tempfile
@@ -164,7 +166,9 @@ def run_keras_tuner(
     if isinstance(problem, CVProblem):
         tuner = CVTuner(problem, **kwargs)
         x, y, _, _ = problem.data()
-        tuner.search(x, y)
+        # SklearnTuner.search has no `verbose`: keep its trial tables quiet.
+        with contextlib.redirect_stdout(io.StringIO()):
+            tuner.search(x, y)
     else:
         tuner = ObjectiveTuner(problem, seed, **kwargs)
         tuner.search(verbose=0)

@@ -14,11 +14,13 @@ Space (:func:`parameters`): ``RangeParameterConfig`` (``scaling="log"``
 for log scales; stepped grids as an ``int`` over the grid index), and
 ``ChoiceParameterConfig`` for ``Choice`` (``is_ordered`` as KerasTuner
 says) and ``Boolean`` (``parameter_type="bool"``). A hyperparameter with
-exactly one ``conditional_scope`` whose parent is a ``Choice`` or
-``Boolean`` becomes a dependent parameter of that choice
+exactly one ``conditional_scope`` on one value of a ``Choice`` or
+``Boolean`` becomes a dependent parameter of that value
 (``dependent_parameters``, Ax's hierarchical search space), so Ax leaves
-it out where it is inactive; any other conditional hyperparameter is
-always searched and dropped where inactive, as for scikit-optimize.
+it out where it is inactive; any other conditional hyperparameter (active
+for several parent values, which Ax's tree cannot express, or with
+several parents) is always searched and dropped where inactive, as for
+scikit-optimize.
 
 Ax imports torch, BoTorch and GPyTorch; with ``torch==2.13.0`` (a CPU
 build) installed first, ``pip install ax-platform`` brings no other torch.
@@ -58,6 +60,8 @@ def _dependents(dims: Sequence[Dimension]) -> dict[str, dict[Any, list[str]]]:
             continue
         parent, allowed = dim.conditions[0]
         if parent not in kinds or kinds[parent].kind != "choice":
+            continue
+        if len(allowed) != 1:  # Ax's hierarchy must be a tree
             continue
         tree = out[parent]
         for value in kinds[parent].choices:
