@@ -30,12 +30,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ktseed.bench.cells import Cell
+from ktseed.bench.cells import seed_list
 from ktseed.bench.problems import get_problem
-from ktseed.bench.runner import Cell
 from ktseed.bench.strategies import parse_strategy
 
 if TYPE_CHECKING:
-    from ktseed.bench.suites import Suite
+    from ktseed.bench.tasks import Suite
 
 #: Every task a suite can run, in run order.
 TASKS = ("search", "warmstart", "peers", "parallel", "measures")
@@ -122,8 +123,6 @@ def _cells(name: str, task: Any) -> list[Cell]:
     them its prior budget; the ``parallel`` task's cells have one
     concurrency each.
     """
-    from ktseed.bench.suites import seed_list
-
     cells = []
     for problem in task.problems:
         for strategy in task.strategies:

@@ -32,13 +32,13 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
-from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 from typing import Any
 from typing import TextIO
 
+from ktseed.bench.cells import Cell
 from ktseed.bench.progress import Progress
 
 #: Environment of worker processes: one thread per numeric library.
@@ -50,53 +50,6 @@ WORKER_ENV = {
     "TF_NUM_INTEROP_THREADS": "1",
     "TF_CPP_MIN_LOG_LEVEL": "2",
 }
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One benchmark run.
-
-    Attributes:
-        task: ``"search"`` or ``"warmstart"``.
-        problem: Problem name.
-        strategy: Strategy name.
-        seed: Seed (>= 1) shared by every contender of the same repeat.
-        budget: Number of trials.
-        design_size: Initial design size (``top_k`` for warm starts).
-        prior_budget: Trials of the warm-start prior run (0 otherwise).
-        problem_kwargs: Extra problem arguments (``epochs`` for digits).
-        concurrency: Trials pending at once (the ``parallel`` task; 0 for
-            the sequential tasks, whose keys do not mention it).
-    """
-
-    task: str
-    problem: str
-    strategy: str
-    seed: int
-    budget: int
-    design_size: int
-    prior_budget: int = 0
-    problem_kwargs: tuple[tuple[str, Any], ...] = field(default=())
-    concurrency: int = 0
-
-    @property
-    def key(self) -> str:
-        """A unique, settings-complete identifier."""
-        extra = "".join(f",{k}={v}" for k, v in self.problem_kwargs)
-        prior = f",prior={self.prior_budget}" if self.prior_budget else ""
-        pending = f"|k={self.concurrency}" if self.concurrency else ""
-        return (
-            f"{self.task}|{self.problem}{extra}|{self.strategy}|"
-            f"seed={self.seed}|B={self.budget}|N={self.design_size}{prior}"
-            f"{pending}"
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The plain dict sent to a worker."""
-        data = asdict(self)
-        data["problem_kwargs"] = dict(self.problem_kwargs)
-        data["key"] = self.key
-        return data
 
 
 # ------------------------------------------------------------ cost model

@@ -32,8 +32,8 @@ from ktseed.bench.strategies import parse_strategy
 from ktseed.bench.strategies import unavailable_reason
 
 if TYPE_CHECKING:
-    from ktseed.bench.suites import Measures
-    from ktseed.bench.suites import Suite
+    from ktseed.bench.tasks import Measures
+    from ktseed.bench.tasks import Suite
 
 
 # ------------------------------------------------------------------ meta

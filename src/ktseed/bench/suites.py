@@ -23,11 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from collections.abc import Sequence
-from dataclasses import dataclass
-from dataclasses import field
 from dataclasses import replace
 from typing import Any
 
+from ktseed.bench.cells import SEED_SPACING
+from ktseed.bench.cells import seed_list
 from ktseed.bench.plan import build_cells
 from ktseed.bench.plan import cell_costs
 from ktseed.bench.problems import get_problem
@@ -40,102 +40,12 @@ from ktseed.bench.suite_run import environment
 from ktseed.bench.suite_run import run_measures
 from ktseed.bench.suite_run import run_suite
 from ktseed.bench.suite_run import write_reports
-from ktseed.errors import KtseedError
-
-#: Distance between consecutive seeds of the suite.
-SEED_SPACING = 10_000
-
-
-def seed_list(repeats: int) -> list[int]:
-    """The seeds of ``repeats`` repeats: 1, 10001, 20001, ...
-
-    Every contender gets the same seeds. They start at 1 because
-    KerasTuner treats ``seed=0`` as "no seed". They are spaced because
-    KerasTuner's stock random sampler draws the k-th value of a run from
-    ``random.Random(seed + k)``: with seeds 1, 2, 3, ... the run of seed
-    ``s + d`` (``d`` hyperparameters) repeats the run of seed ``s`` shifted
-    by one trial, so stock KerasTuner's repeats would not be independent. A
-    30-trial run uses fewer than 10,000 draws, so spaced seeds never share
-    one.
-    """
-    return [1 + SEED_SPACING * k for k in range(repeats)]
-
-
-class SuiteConfigError(KtseedError, ValueError):
-    """A suite or command-line option is invalid."""
-
-
-@dataclass(frozen=True)
-class SearchTask:
-    """Problems x strategies x seeds at one budget."""
-
-    problems: tuple[str, ...]
-    strategies: tuple[str, ...]
-    repeats: int
-    budget: int
-    design_size: int
-    problem_kwargs: tuple[tuple[str, Any], ...] = ()
-
-
-@dataclass(frozen=True)
-class WarmStartTask:
-    """A prior run on the shifted problem, then a new run on the problem.
-
-    Attributes:
-        targets: Regret to reach, by problem (fixed before the run).
-    """
-
-    problems: tuple[str, ...]
-    strategies: tuple[str, ...]
-    repeats: int
-    budget: int
-    design_size: int
-    prior_budget: int
-    targets: tuple[tuple[str, float], ...]
-
-
-@dataclass(frozen=True)
-class ParallelTask:
-    """One oracle with ``k`` trials pending at once, for each ``k``.
-
-    See :mod:`ktseed.bench.parallel` for the order of events.
-    """
-
-    problems: tuple[str, ...]
-    strategies: tuple[str, ...]
-    repeats: int
-    budget: int
-    design_size: int
-    concurrency: tuple[int, ...] = (1, 2, 4)
-
-
-@dataclass(frozen=True)
-class Measures:
-    """Settings of the design-quality and overhead measures.
-
-    ``None`` leaves a measure out.
-    """
-
-    design_quality: Mapping[str, Any] | None = None
-    create_trial: Mapping[str, Any] | None = None
-    design_build: Mapping[str, Any] | None = None
-    prior_load: Mapping[str, Any] | None = None
-    gp_step: Mapping[str, Any] | None = None
-    gp_cost: Mapping[str, Any] | None = None
-    design_targets: Mapping[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class Suite:
-    """A complete benchmark definition."""
-
-    name: str
-    search: tuple[SearchTask, ...]
-    warmstart: WarmStartTask | None
-    measures: Measures = field(default_factory=Measures)
-    peers: tuple[SearchTask, ...] = ()
-    parallel: ParallelTask | None = None
-
+from ktseed.bench.tasks import Measures
+from ktseed.bench.tasks import ParallelTask
+from ktseed.bench.tasks import SearchTask
+from ktseed.bench.tasks import Suite
+from ktseed.bench.tasks import SuiteConfigError
+from ktseed.bench.tasks import WarmStartTask
 
 #: In run order: the pilot's three problems first.
 SYNTHETIC = ("branin", "hartmann6", "mixed", "mixed_cond", "log_rosenbrock")
@@ -482,6 +392,7 @@ def customise(
 
 
 __all__ = [
+    "SEED_SPACING",
     "PARALLEL_CONTENDERS",
     "PEER_CONTENDERS",
     "SUITES",
