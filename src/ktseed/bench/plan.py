@@ -8,16 +8,17 @@ the plan ``ktseed bench --list`` prints, with the estimated wall time of
 each task and of the whole suite for a number of worker processes.
 
 The cost model is rough by design: seconds per trial are
-``objective + a + b * d + c * n`` for a model-based contender after its
+``objective + a + b d + c n + e d n`` for a model-based contender after its
 start (``d`` hyperparameters, ``n`` trials observed so far), a constant for
 the others, plus a fixed cost per cell (start-up of the library, project
-directories). The constants were fitted to the per-trial seconds of one
-60-trial run of each contender on ``mixed10`` (``d = 10``) and one 40-trial
-run on ``rosen20`` (``d = 20``), one BLAS thread, on the shared 2-core
-development machine at a load average of 5 to 7 (``benchmarks/README.md``
-has the figures); on an otherwise idle machine expect them to be up to
-about twice too high. A run with two workers on two cores takes the
-estimate divided by two, plus the measures.
+directories). The constants are *CPU* seconds, fitted to one run of each
+contender on ``branin`` (40 trials), ``mixed10`` (50) and ``rosen20`` (40)
+with one BLAS thread (``benchmarks/README.md`` has the figures): a worker
+alone on a core takes about that long; on a shared machine the wall time
+is longer by the machine's oversubscription (the calibration runs
+themselves took 2 to 8 times their CPU time at load averages of 5 to 8 on
+2 cores). A run with two workers on two idle cores takes the estimate
+divided by two, plus the measures.
 """
 
 from __future__ import annotations
@@ -49,15 +50,16 @@ _TRIAL_COST = {
     "optuna/qmc": 0.005,
 }
 
-#: ``(a, b, c)``: seconds per model-based trial ``a + b d + c n``.
-MODEL_COST: dict[str, tuple[float, float, float]] = {
-    "bayesian": (0.3, 0.15, 0.05),
-    "bayesian-gp": (0.05, 0.006, 0.0008),
-    "optuna/gp": (0.15, 0.04, 0.004),
-    "smac/bb": (0.3, 0.04, 0.034),
-    "smac/hpo": (0.3, 0.02, 0.0),
-    "skopt/gp": (0.02, 0.002, 0.014),
-    "ax/botorch": (0.5, 0.1, 0.3),
+#: ``(a, b, c, e)``: CPU seconds of one model-based trial,
+#: ``a + b d + c n + e d n`` (``d`` hyperparameters, ``n`` trials so far).
+MODEL_COST: dict[str, tuple[float, float, float, float]] = {
+    "bayesian": (0.05, 0.0, 0.0, 0.0067),
+    "bayesian-gp": (0.02, 0.004, 0.0003, 0.0),
+    "optuna/gp": (0.07, 0.022, 0.002, 0.0),
+    "smac/bb": (0.3, 0.03, 0.005, 0.002),
+    "smac/hpo": (0.17, 0.01, 0.0, 0.0),
+    "skopt/gp": (0.0, 0.02, 0.006, 0.0),
+    "ax/botorch": (0.2, 0.02, 0.01, 0.004),
 }
 
 #: Seconds per cell of set-up, by contender (imports are per process).
@@ -97,10 +99,13 @@ def estimate_cost(cell: Cell, dimension: int, objective_cost: float) -> float:
         )
         cost = overhead + budget * (objective_cost + per_trial)
     else:
-        a, b, c = model
+        a, b, c, e = model
         start = min(_start(cell, strategy, dimension), budget)
         cost = overhead + budget * objective_cost + start * 0.01
-        cost += sum(a + b * dimension + c * n for n in range(start, budget))
+        cost += sum(
+            a + b * dimension + (c + e * dimension) * n
+            for n in range(start, budget)
+        )
     if strategy.warm is not None:
         cost += cell.prior_budget * 0.01 + 0.3
     if cell.concurrency:
