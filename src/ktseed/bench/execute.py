@@ -193,14 +193,20 @@ def run_optuna(
     strategy: Strategy, problem: Problem, *, seed: int, budget: int
 ) -> list[dict[str, Any]]:
     """Runs an Optuna contender on the problem's KerasTuner space."""
+    return _run_peer(strategy, problem, seed, budget, 0)
+
+
+def _run_peer(
+    strategy: Strategy, problem: Problem, seed: int, budget: int, design: int
+) -> list[dict[str, Any]]:
     assert strategy.sampler is not None
     return run_peer(
-        "optuna",
+        strategy.family,
         strategy.sampler,
         problem,
         seed=seed,
         budget=budget,
-        design_size=0,
+        design_size=design,
     )
 
 
@@ -267,15 +273,7 @@ def execute_cell(cell: Mapping[str, Any]) -> list[dict[str, Any]]:
                 workers=int(cell["concurrency"]),
             )
         elif strategy.is_peer:
-            assert strategy.sampler is not None
-            trials = run_peer(
-                strategy.family,
-                strategy.sampler,
-                problem,
-                seed=seed,
-                budget=budget,
-                design_size=design_size,
-            )
+            trials = _run_peer(strategy, problem, seed, budget, design_size)
         else:
             prior = None
             if strategy.warm is not None:
