@@ -72,7 +72,7 @@ def test_mixed10_closed_form_matches_numeric_minimisation():
     units = range(16, 513, 16)
     combos = list(
         itertools.product(
-            units, range(1, 7), problem._act_off, problem._c, problem._batches
+            units, range(1, 7), problem._act_off, problem._opt, problem._batches
         )
     )
     best_point = problem.exact_minimum()[1]

@@ -61,21 +61,11 @@ class Mixed10(_Unshifted):
 
     base_name = "mixed10"
     description = "10-d: 2 log Float, Float, 2 Int, 3 Choice, 2 irrelevant"
-    _c: ClassVar[dict[str, float]] = {
-        "sgd": -1.5,
-        "adam": -3.2,
-        "rmsprop": -3.5,
-    }
-    _w: ClassVar[dict[str, float]] = {
-        "sgd": -4.0,
-        "adam": -5.5,
-        "rmsprop": -3.0,
-    }
-    _b: ClassVar[dict[str, float]] = {"sgd": 5.0, "adam": 7.0, "rmsprop": 6.0}
-    _opt_off: ClassVar[dict[str, float]] = {
-        "sgd": 0.15,
-        "adam": 0.0,
-        "rmsprop": 0.08,
+    #: Per optimizer: ``c``, ``w``, ``b`` and ``opt_off`` (docstring).
+    _opt: ClassVar[dict[str, tuple[float, float, float, float]]] = {
+        "sgd": (-1.5, -4.0, 5.0, 0.15),
+        "adam": (-3.2, -5.5, 7.0, 0.0),
+        "rmsprop": (-3.5, -3.0, 6.0, 0.08),
     }
     _act_off: ClassVar[dict[str, float]] = {
         "relu": 0.1,
@@ -97,7 +87,7 @@ class Mixed10(_Unshifted):
         hp.Int("layers", 1, 6)
         hp.Float("dropout", 0.0, 0.6)
         hp.Choice("act", list(self._act_off))
-        hp.Choice("optimizer", list(self._c))
+        hp.Choice("optimizer", list(self._opt))
         hp.Choice("batch", list(self._batches))
         hp.Float("aux_x", 0.0, 1.0)
         hp.Int("aux_k", 0, 9)
@@ -105,7 +95,8 @@ class Mixed10(_Unshifted):
 
     def _targets(self, opt: str, batch: int) -> tuple[float, float]:
         """Best ``log10 lr`` and ``log10 wd`` for the discrete values."""
-        return self._c[opt] + 0.25 * (math.log2(batch) - 6.0), self._w[opt]
+        c, w, _, _ = self._opt[opt]
+        return c + 0.25 * (math.log2(batch) - 6.0), w
 
     def evaluate(self, values: Values, *, seed: int = 1) -> float:
         """See :meth:`Problem.evaluate`."""
@@ -120,8 +111,9 @@ class Mixed10(_Unshifted):
         value += zu * zu + zl * zl + 0.5 * zu * zl
         drop_target = 0.1 + 0.05 * (layers - 1)
         value += ((float(values["dropout"]) - drop_target) / 0.2) ** 2
-        value += 0.2 * (math.log2(batch) - self._b[opt]) ** 2
-        value += self._act_off[str(values["act"])] + self._opt_off[opt]
+        _, _, b, offset = self._opt[opt]
+        value += 0.2 * (math.log2(batch) - b) ** 2
+        value += self._act_off[str(values["act"])] + offset
         return float(value)
 
     def exact_minimum(self) -> tuple[float, dict[str, Any]]:
@@ -131,7 +123,7 @@ class Mixed10(_Unshifted):
             range(16, 513, 16),
             range(1, 7),
             self._act_off,
-            self._c,
+            self._opt,
             self._batches,
         ):
             lr_target, wd_target = self._targets(opt, batch)

@@ -49,13 +49,15 @@ class CVProblem(Problem):
     """A scikit-learn estimator tuned by cross-validation (module docstring).
 
     Subclasses set :attr:`scoring` (a scikit-learn scorer name) and
-    implement :meth:`load` and :meth:`make_estimator`.
+    :attr:`dataset` (a bundled ``sklearn.datasets`` loader), and implement
+    :meth:`make_estimator`.
     """
 
     direction = "max"
     metric = "score"
     kind = "cv"
     scoring: ClassVar[str] = "accuracy"
+    dataset: ClassVar[str] = "load_iris"
 
     def __init__(self, *, shifted: bool = False) -> None:
         if shifted:
@@ -69,9 +71,12 @@ class CVProblem(Problem):
         """Unknown for a training problem."""
         return None
 
-    @abc.abstractmethod
     def load(self) -> tuple[Any, Any]:
-        """The whole dataset, ``(X, y)``."""
+        """The whole dataset, ``(X, y)``, from :attr:`dataset`."""
+        import sklearn.datasets
+
+        x, y = getattr(sklearn.datasets, self.dataset)(return_X_y=True)
+        return x, y
 
     @abc.abstractmethod
     def make_estimator(self, values: Values) -> Any:
@@ -155,6 +160,7 @@ class GradientBoostingCancer(CVProblem):
     base_name = "gbm_cancer"
     description = "HistGradientBoosting on breast cancer, 3-fold CV log loss"
     scoring = "neg_log_loss"
+    dataset = "load_breast_cancer"
     cost = 0.6
 
     def space(self) -> keras_tuner.HyperParameters:
@@ -170,12 +176,6 @@ class GradientBoostingCancer(CVProblem):
         hp.Float("max_features", 0.1, 1.0)
         hp.Choice("max_bins", [15, 31, 63, 127, 255])
         return hp
-
-    def load(self) -> tuple[Any, Any]:
-        """See :meth:`CVProblem.load`."""
-        from sklearn.datasets import load_breast_cancer
-
-        return load_breast_cancer(return_X_y=True)  # type: ignore[no-any-return]
 
     def make_estimator(self, values: Values) -> Any:
         """See :meth:`CVProblem.make_estimator`."""
@@ -209,6 +209,7 @@ class SVMDigits(CVProblem):
     base_name = "svm_digits"
     description = "SVC on digits, 3-fold CV accuracy, conditional space"
     scoring = "accuracy"
+    dataset = "load_digits"
     cost = 0.25
 
     def space(self) -> keras_tuner.HyperParameters:
@@ -226,12 +227,6 @@ class SVMDigits(CVProblem):
             hp.Float("coef0", 0.0, 2.0)
         hp.Boolean("shrinking")
         return hp
-
-    def load(self) -> tuple[Any, Any]:
-        """See :meth:`CVProblem.load`."""
-        from sklearn.datasets import load_digits
-
-        return load_digits(return_X_y=True)  # type: ignore[no-any-return]
 
     def make_estimator(self, values: Values) -> Any:
         """See :meth:`CVProblem.make_estimator`."""
