@@ -39,3 +39,20 @@ def test_peers_parallel_and_cv_cells(tmp_path):
     assert "## Parallel workers" in text
     names = {f.name for f in files}
     assert {"peers.png", "parallel.png"} <= names
+
+
+@pytest.mark.parametrize("strategy", ["bayesian-gp/sobol", "bayesian/stock"])
+def test_keras_tuner_contenders_do_not_depend_on_the_budget(tmp_path, strategy):
+    # The peers task reads budget 30 off 100-trial runs; for KerasTuner's
+    # and ktseed's oracles, as for the peers (test_peers.py), a shorter
+    # run is a prefix of a longer one.
+    from ktseed.bench.execute import execute_cell
+
+    runs = [
+        execute_cell(
+            Cell("peers", "mixed_cond", strategy, 3, budget, 4).to_dict()
+        )
+        for budget in (6, 9)
+    ]
+    short, long = ([r["values"] for r in run] for run in runs)
+    assert short == long[:6]
