@@ -8,11 +8,11 @@ the plan ``ktseed bench --list`` prints, with the estimated wall time of
 each task and of the whole suite for a number of worker processes.
 
 The cost model is rough by design: seconds per trial are
-``objective + a + b d + c n + e d n`` for a model-based contender after its
-start (``d`` hyperparameters, ``n`` trials observed so far), a constant for
-the others, plus a fixed cost per cell (start-up of the library, project
-directories). The constants are *CPU* seconds, fitted to one run of each
-contender on ``branin`` (40 trials), ``mixed10`` (50) and ``rosen20`` (40)
+``objective + a + b d + (c + e d + f d^2) n`` for a model-based contender
+after its start (``d`` hyperparameters, ``n`` trials observed so far), a
+constant for the others, plus a fixed cost per cell (start-up of the
+library, project directories). The constants are *CPU* seconds, fitted to
+one run of each contender on ``branin`` (40 trials), ``mixed10`` (50) and ``rosen20`` (40)
 with one BLAS thread (``benchmarks/README.md`` has the figures): a worker
 alone on a core takes about that long; on a shared machine the wall time
 is longer by the machine's oversubscription (the calibration runs
@@ -50,16 +50,17 @@ _TRIAL_COST = {
     "optuna/qmc": 0.005,
 }
 
-#: ``(a, b, c, e)``: CPU seconds of one model-based trial,
-#: ``a + b d + c n + e d n`` (``d`` hyperparameters, ``n`` trials so far).
-MODEL_COST: dict[str, tuple[float, float, float, float]] = {
-    "bayesian": (0.05, 0.0, 0.0, 0.0067),
-    "bayesian-gp": (0.02, 0.004, 0.0003, 0.0),
-    "optuna/gp": (0.07, 0.022, 0.002, 0.0),
-    "smac/bb": (0.3, 0.03, 0.005, 0.002),
-    "smac/hpo": (0.17, 0.01, 0.0, 0.0),
-    "skopt/gp": (0.0, 0.02, 0.006, 0.0),
-    "ax/botorch": (0.2, 0.02, 0.01, 0.004),
+#: ``(a, b, c, e, f)``: CPU seconds of one model-based trial,
+#: ``a + b d + c n + e d n + f d^2 n`` (``d`` hyperparameters, ``n``
+#: trials so far).
+MODEL_COST: dict[str, tuple[float, float, float, float, float]] = {
+    "bayesian": (0.05, 0.0, 0.0, 0.0067, 0.0),
+    "bayesian-gp": (0.02, 0.004, 0.0003, 0.0, 0.0),
+    "optuna/gp": (0.07, 0.022, 0.002, 0.0, 0.0),
+    "smac/bb": (0.5, 0.0, 0.0, 0.0, 0.0005),
+    "smac/hpo": (0.17, 0.01, 0.0, 0.0, 0.0),
+    "skopt/gp": (0.0, 0.02, 0.006, 0.0, 0.0),
+    "ax/botorch": (0.2, 0.02, 0.01, 0.004, 0.0),
 }
 
 #: Seconds per cell of set-up, by contender (imports are per process).
@@ -99,13 +100,11 @@ def estimate_cost(cell: Cell, dimension: int, objective_cost: float) -> float:
         )
         cost = overhead + budget * (objective_cost + per_trial)
     else:
-        a, b, c, e = model
+        a, b, c, e, f = model
         start = min(_start(cell, strategy, dimension), budget)
         cost = overhead + budget * objective_cost + start * 0.01
-        cost += sum(
-            a + b * dimension + (c + e * dimension) * n
-            for n in range(start, budget)
-        )
+        slope = c + e * dimension + f * dimension**2
+        cost += sum(a + b * dimension + slope * n for n in range(start, budget))
     if strategy.warm is not None:
         cost += cell.prior_budget * 0.01 + 0.3
     if cell.concurrency:
