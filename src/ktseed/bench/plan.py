@@ -12,9 +12,9 @@ The cost model is rough by design: seconds per trial are
 after its start (``d`` hyperparameters, ``n`` trials observed so far), a
 constant for the others, plus a fixed cost per cell (start-up of the
 library, project directories). The constants are *CPU* seconds, fitted to
-one run of each contender on ``branin`` (40 trials), ``mixed10`` (50) and ``rosen20`` (40)
-with one BLAS thread (``benchmarks/README.md`` has the figures): a worker
-alone on a core takes about that long; on a shared machine the wall time
+one run of each contender on ``branin`` (40 trials), ``mixed10`` (50)
+and ``rosen20`` (40) with one BLAS thread (``benchmarks/README.md`` has
+the figures): a worker alone on a core takes about that long; on a shared machine the wall time
 is longer by the machine's oversubscription (the calibration runs
 themselves took 2 to 8 times their CPU time at load averages of 5 to 8 on
 2 cores). A run with two workers on two idle cores takes the estimate
