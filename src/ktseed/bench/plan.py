@@ -7,18 +7,18 @@ work, seed the ETA and print the plan's duration); :func:`plan_lines` is
 the plan ``ktseed bench --list`` prints, with the estimated wall time of
 each task and of the whole suite for a number of worker processes.
 
-The cost model is rough by design: seconds per trial are
-``objective + a + b d + (c + e d + f d^2) n`` for a model-based contender
-after its start (``d`` hyperparameters, ``n`` trials observed so far), a
-constant for the others, plus a fixed cost per cell (start-up of the
-library, project directories). The constants are *CPU* seconds, fitted to
-one run of each contender on ``branin`` (40 trials), ``mixed10`` (50)
-and ``rosen20`` (40) with one BLAS thread (``benchmarks/README.md`` has
-the figures): a worker alone on a core takes about that long; on a shared machine the wall time
-is longer by the machine's oversubscription (the calibration runs
-themselves took 2 to 8 times their CPU time at load averages of 5 to 8 on
-2 cores). A run with two workers on two idle cores takes the estimate
-divided by two, plus the measures.
+The cost model is rough by design: seconds per trial are ``objective + a + b
+d + (c + e d + f d^2) n`` for a model-based contender after its start (``d``
+hyperparameters, ``n`` trials observed so far), a constant for the others,
+plus a fixed cost per cell (start-up of the library, project directories).
+The constants are *CPU* seconds, fitted to one run of each contender on
+``branin`` (40 trials), ``mixed10`` (50) and ``rosen20`` (40) with one BLAS
+thread (``benchmarks/README.md`` has the figures): a worker alone on a core
+takes about that long; on a shared machine the wall time is longer by the
+machine's oversubscription (the calibration runs themselves took 2 to 8
+times their CPU time at load averages of 5 to 8 on 2 cores). A run with two
+workers on two idle cores takes the estimate divided by two, plus the
+measures.
 """
 
 from __future__ import annotations
