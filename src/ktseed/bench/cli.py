@@ -208,9 +208,12 @@ def handler(args: argparse.Namespace, out: TextIO) -> int:
 
 def _describe(kind: str, task: Any) -> str:
     """One plan line: the task, its problems and its settings."""
+    from ktseed.bench.stats import ladder
+
     settings = [f"budget {task.budget}"]
     if kind == "peers":
-        settings[0] += " (read at 10, 20, 30, 50, 100)"
+        points = ", ".join(str(k) for _, k in ladder(task.budget))
+        settings[0] += f" (read at {points})"
     if kind == "warmstart":
         settings.append(f"prior {task.prior_budget}")
     else:
@@ -250,16 +253,30 @@ def _estimate(
 
     from ktseed.bench.plan import plan_lines
     from ktseed.bench.runner import RawStore
+    from ktseed.bench.strategies import parse_strategy
+    from ktseed.bench.strategies import unavailable_reason
 
     finished = RawStore(folder).finished_keys() if folder.is_dir() else set()
+    skipped = {
+        name
+        for name in {c.strategy for c in cells}
+        if unavailable_reason(parse_strategy(name)) is not None
+    }
+    runnable = [c for c in cells if c.strategy not in skipped]
     measures = (
         {k: v for k, v in asdict(suite.measures).items() if v is not None}
         if "measures" in tasks
         else {}
     )
-    return plan_lines(
-        cells, workers=workers, finished=finished, measures=measures
+    lines = plan_lines(
+        runnable, workers=workers, finished=finished, measures=measures
     )
+    if skipped:
+        lines.append(
+            f"  ({len(cells) - len(runnable)} cells of skipped contenders "
+            f"not counted: {', '.join(sorted(skipped))})"
+        )
+    return lines
 
 
 __all__ = ["handler", "register"]
