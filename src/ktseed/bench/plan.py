@@ -60,7 +60,7 @@ MODEL_COST: dict[str, tuple[float, float, float, float, float]] = {
     "smac/bb": (0.5, 0.0, 0.0, 0.0, 0.0005),
     "smac/hpo": (0.17, 0.017, 0.0, 0.0, 0.0),
     "skopt/gp": (0.0, 0.02, 0.006, 0.0, 0.0),
-    "ax/botorch": (0.2, 0.02, 0.01, 0.004, 0.0),
+    "ax/botorch": (0.2, 0.02, 0.01, 0.0, 0.0006),
 }
 
 #: Seconds per cell of set-up, by contender (imports are per process).
