@@ -14,12 +14,10 @@ problem and contender.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from dataclasses import replace
 from typing import Any
 
 from ktseed.bench.multifidelity.accounting import hyperband_new_configurations
-from ktseed.bench.multifidelity.accounting import hyperband_total_epochs
 from ktseed.bench.multifidelity.accounting import hyperband_trials
 from ktseed.bench.multifidelity.contenders import all_contenders
 from ktseed.bench.multifidelity.contenders import is_contender
@@ -29,6 +27,7 @@ from ktseed.bench.multifidelity.problems import MF_PROBLEMS
 from ktseed.bench.multifidelity.task import MFCell
 from ktseed.bench.multifidelity.task import cell_costs
 from ktseed.bench.progress import format_seconds
+from ktseed.bench.tasks import MultiFidelityTask
 
 SYNTHETIC = ("mf_branin", "mf_hartmann6", "mf_mixed_cond")
 TRAINING = ("mf_digits_mlp",)
@@ -39,39 +38,6 @@ SEED_SPACING = 10_000
 #: Seconds a worker process spends importing KerasTuner before its first
 #: cell (added once per worker to the estimate).
 WORKER_START_SECONDS = 4.0
-
-
-@dataclass(frozen=True)
-class MultiFidelityTask:
-    """Problems x contenders x seeds with one Hyperband schedule.
-
-    Attributes:
-        problems: Multi-fidelity problem names.
-        strategies: Contender names.
-        repeats: Seeds (1, 10001, 20001, ...: the suite's seeds).
-        max_epochs: Hyperband's ``max_epochs`` and every peer's maximum
-            budget.
-        factor: Hyperband's ``factor`` (DEHB's ``eta``, SMAC's ``eta``,
-            Optuna's ``reduction_factor``).
-        iterations: ``hyperband_iterations``; with ``max_epochs`` and
-            ``factor`` it sets the total epochs of every run.
-        design_size: ``n_points`` of the seeded oracles' design.
-    """
-
-    problems: tuple[str, ...]
-    strategies: tuple[str, ...]
-    repeats: int
-    max_epochs: int = 27
-    factor: int = 3
-    iterations: int = 3
-    design_size: int = 8
-
-    @property
-    def budget(self) -> int:
-        """Total epochs of every run."""
-        return hyperband_total_epochs(
-            self.max_epochs, self.factor, self.iterations
-        )
 
 
 def full_tasks() -> tuple[MultiFidelityTask, ...]:
