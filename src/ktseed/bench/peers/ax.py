@@ -107,8 +107,18 @@ def parameters(dims: Sequence[Dimension]) -> list[Any]:
 
 
 def _quiet() -> None:
-    for name in ("ax", "botorch", "gpytorch", "linear_operator"):
+    """Silences Ax's INFO lines (one per trial on the terminal).
+
+    Ax gives each module's logger its own level, so setting the level of
+    the ``ax`` logger alone leaves ``ax.api.client`` talking: every
+    logger already created under these packages is set.
+    """
+    families = {"ax", "botorch", "gpytorch", "linear_operator"}
+    for name in families:
         logging.getLogger(name).setLevel(logging.ERROR)
+    for name, known in list(logging.root.manager.loggerDict.items()):
+        if name.split(".")[0] in families and isinstance(known, logging.Logger):
+            known.setLevel(logging.ERROR)
     try:
         logger = importlib.import_module("ax.utils.common.logger")
     except ImportError:  # pragma: no cover - layout of another Ax version
