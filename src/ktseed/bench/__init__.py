@@ -14,6 +14,8 @@ Modules:
 * :mod:`ktseed.bench.execute`: one cell (problem, strategy, seed).
 * :mod:`ktseed.bench.runner`: cells, the resumable, parallel scheduler and
   the raw JSONL results.
+* :mod:`ktseed.bench.workers`: the worker processes that run the cells,
+  and the never-raising wrapper around one cell.
 * :mod:`ktseed.bench.plan`: a suite's cells and their estimated cost.
 * :mod:`ktseed.bench.measures`: design quality and overhead measures.
 * :mod:`ktseed.bench.stats` and :mod:`ktseed.bench.repeats`: summaries,

@@ -25,8 +25,6 @@ import gzip
 import json
 import os
 import time
-import traceback
-import warnings
 from collections import defaultdict
 from collections.abc import Iterable
 from collections.abc import Iterator
@@ -36,20 +34,18 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 from typing import Any
+from typing import Protocol
 from typing import TextIO
 
 from ktseed.bench.cells import Cell
 from ktseed.bench.progress import Progress
-
-#: Environment of worker processes: one thread per numeric library.
-WORKER_ENV = {
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "TF_NUM_INTRAOP_THREADS": "1",
-    "TF_NUM_INTEROP_THREADS": "1",
-    "TF_CPP_MIN_LOG_LEVEL": "2",
-}
+from ktseed.bench.workers import (
+    WORKER_ENV as WORKER_ENV,  # still importable here
+)
+from ktseed.bench.workers import SafeRun
+from ktseed.bench.workers import log_problems
+from ktseed.bench.workers import run_each
+from ktseed.bench.workers import run_safely
 
 
 # ------------------------------------------------------------ cost model
@@ -221,36 +217,16 @@ def _complete(records: Sequence[Mapping[str, Any]]) -> bool:
 
 
 # --------------------------------------------------------------- workers
-def _init_worker() -> None:
-    os.environ.update(WORKER_ENV)
-    warnings.simplefilter("ignore")
-
-
 def run_cell_safely(cell: Mapping[str, Any]) -> dict[str, Any]:
     """Runs a cell and never raises: ``{"key", "records", "error"}``.
 
     Warnings raised while the cell runs are collected (unique messages) and
-    returned under ``"warnings"``.
+    returned under ``"warnings"``; see
+    :func:`ktseed.bench.workers.run_safely`.
     """
     from ktseed.bench.execute import execute_cell
 
-    started = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            records = execute_cell(cell)
-            error = None
-        except Exception:
-            records = []
-            error = traceback.format_exc()
-    messages = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
-    return {
-        "key": cell["key"],
-        "records": records,
-        "error": error,
-        "warnings": messages,
-        "seconds": time.perf_counter() - started,
-    }
+    return run_safely(execute_cell, cell)
 
 
 @dataclass
@@ -320,83 +296,103 @@ def run_cells(
         interval=progress_interval,
     )
     started = time.perf_counter()
+    run_and_record(
+        todo,
+        run_cell_safely,
+        store=store,
+        folder=out,
+        outcome=outcome,
+        progress=progress,
+        costs=costs,
+        workers=workers,
+    )
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+class RunnableCell(Protocol):
+    """What :func:`run_and_record` needs of a cell (task cells have more)."""
+
+    @property
+    def key(self) -> str:
+        """The cell's unique key (``"key"`` of :meth:`to_dict` too)."""
+
+    @property
+    def budget(self) -> int:
+        """The cell's share of the progress bar (trials or epochs)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The cell as the dict its worker function receives."""
+
+
+def run_and_record(
+    todo: Sequence[RunnableCell],
+    run: SafeRun,
+    *,
+    store: RawStore,
+    folder: Path,
+    outcome: RunOutcome,
+    progress: Progress,
+    costs: Mapping[str, float],
+    workers: int,
+) -> None:
+    """Runs the cells ``todo`` and records each result as it arrives.
+
+    A cell that ran has its records written to ``store`` and its key added
+    to ``outcome.ran``; one that raised has its key added to
+    ``outcome.failed``. Errors and warnings are logged in ``folder`` (see
+    :func:`ktseed.bench.workers.log_problems`), and each result moves
+    ``progress`` on by the cell's budget and estimated cost (1.0 for a
+    cell without one). With no cells, nothing is drawn.
+
+    Args:
+        todo: The cells to run, in the order to start them.
+        run: Runs one cell (as a dict) and never raises; module-level,
+            as worker processes import it by name.
+        store: Where the records go.
+        folder: The task's output folder (its error and warning logs).
+        outcome: Extended with the keys of the cells run and failed.
+        progress: The progress bar, drawn first and closed at the end.
+        costs: Estimated seconds per cell key.
+        workers: Worker processes; 1 runs in this process.
+    """
+    if not todo:
+        return
     by_key = {c.key: c for c in todo}
 
     def collect(result: Mapping[str, Any]) -> None:
         key = str(result["key"])
-        cell = by_key[key]
         if result["error"] is None:
             store.write(result["records"])
             outcome.ran.append(key)
         else:
             outcome.failed.append(key)
-            _log(out / "errors.jsonl", {"cell": key, "error": result["error"]})
-        if result.get("warnings"):
-            _log(
-                out / "warnings.jsonl",
-                {"cell": key, "warnings": result["warnings"]},
-            )
+        log_problems(folder, result)
         progress.update(
-            trials=cell.budget,
+            trials=by_key[key].budget,
             cost=costs.get(key, 1.0),
             failed=result["error"] is not None,
         )
 
-    if todo:
-        progress.draw(force=True)
-    if workers <= 1 or len(todo) <= 1:
-        for cell in todo:
-            collect(run_cell_safely(cell.to_dict()))
-    elif todo:
-        _run_pool(todo, workers, collect)
-    if todo:
-        progress.close()
-    outcome.seconds = time.perf_counter() - started
-    return outcome
-
-
-def _run_pool(todo: Sequence[Cell], workers: int, collect: Any) -> None:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures import as_completed
-
-    saved = {k: os.environ.get(k) for k in WORKER_ENV}
-    # Set before the workers start so that BLAS reads it at load time.
-    os.environ.update(WORKER_ENV)
-    try:
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker,
-        ) as pool:
-            futures = [pool.submit(run_cell_safely, c.to_dict()) for c in todo]
-            try:
-                for future in as_completed(futures):
-                    collect(future.result())
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-def _log(path: Path, entry: Mapping[str, Any]) -> None:
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(dict(entry)) + "\n")
+    progress.draw(force=True)
+    run_each(
+        [cell.to_dict() for cell in todo],
+        run,
+        workers=workers,
+        collect=collect,
+    )
+    progress.close()
 
 
 __all__ = [
     "Cell",
     "RawStore",
     "RunOutcome",
+    "RunnableCell",
     "estimate_cost",
     "raw_path",
     "read_jsonl",
+    "run_and_record",
     "run_cell_safely",
     "run_cells",
 ]

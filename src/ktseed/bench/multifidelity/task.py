@@ -18,12 +18,7 @@ search task's report would misread them. Failed cells go to
 
 from __future__ import annotations
 
-import json
-import os
 import time
-import traceback
-import warnings
-from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -39,9 +34,10 @@ from ktseed.bench.multifidelity.accounting import hyperband_trials
 from ktseed.bench.multifidelity.contenders import parse_contender
 from ktseed.bench.multifidelity.problems import get_mf_problem
 from ktseed.bench.progress import Progress
-from ktseed.bench.runner import WORKER_ENV
 from ktseed.bench.runner import RawStore
 from ktseed.bench.runner import RunOutcome
+from ktseed.bench.runner import run_and_record
+from ktseed.bench.workers import run_safely
 
 #: Folder of this task inside the output directory.
 FOLDER = "multifidelity"
@@ -175,32 +171,14 @@ def drop(out: Path, strategies: Iterable[str]) -> int:
 
 
 # --------------------------------------------------------------- workers
-def _init_worker() -> None:
-    os.environ.update(WORKER_ENV)
-    warnings.simplefilter("ignore")
-
-
 def run_cell_safely(cell: Mapping[str, Any]) -> dict[str, Any]:
-    """Runs a cell and never raises: ``{"key", "records", "error", ...}``."""
+    """Runs a cell and never raises: ``{"key", "records", "error", ...}``.
+
+    See :func:`ktseed.bench.workers.run_safely`.
+    """
     from ktseed.bench.multifidelity.runs import execute_cell
 
-    started = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            records = execute_cell(cell)
-            error = None
-        except Exception:
-            records = []
-            error = traceback.format_exc()
-    messages = sorted({f"{w.category.__name__}: {w.message}" for w in caught})
-    return {
-        "key": cell["key"],
-        "records": records,
-        "error": error,
-        "warnings": messages,
-        "seconds": time.perf_counter() - started,
-    }
+    return run_safely(execute_cell, cell)
 
 
 def run_cells(
@@ -242,7 +220,6 @@ def run_cells(
     for cell in todo:
         rank.setdefault(cell.problem, len(rank))
     todo.sort(key=lambda c: (rank[c.problem], -costs[c.key]))
-    by_key = {c.key: c for c in todo}
     progress = EpochProgress(
         sum(c.budget for c in todo),
         len(todo),
@@ -251,75 +228,18 @@ def run_cells(
         interval=progress_interval,
     )
 
-    def collect(result: Mapping[str, Any]) -> None:
-        key = str(result["key"])
-        if result["error"] is None:
-            raw.write(result["records"])
-            outcome.ran.append(key)
-        else:
-            outcome.failed.append(key)
-            _log(
-                folder / "errors.jsonl", {"cell": key, "error": result["error"]}
-            )
-        if result.get("warnings"):
-            _log(
-                folder / "warnings.jsonl",
-                {"cell": key, "warnings": result["warnings"]},
-            )
-        progress.update(
-            trials=by_key[key].budget,
-            cost=costs[key],
-            failed=result["error"] is not None,
-        )
-
-    if todo:
-        progress.draw(force=True)
-        if workers <= 1 or len(todo) == 1:
-            for cell in todo:
-                collect(run_cell_safely(cell.to_dict()))
-        else:
-            _run_pool(todo, workers, collect)
-        progress.close()
+    run_and_record(
+        todo,
+        run_cell_safely,
+        store=raw,
+        folder=folder,
+        outcome=outcome,
+        progress=progress,
+        costs=costs,
+        workers=workers,
+    )
     outcome.seconds += time.perf_counter() - started
     return outcome
-
-
-def _run_pool(
-    todo: Sequence[MFCell],
-    workers: int,
-    collect: Callable[[Mapping[str, Any]], None],
-) -> None:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures import as_completed
-
-    saved = {k: os.environ.get(k) for k in WORKER_ENV}
-    os.environ.update(WORKER_ENV)
-    try:
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker,
-        ) as pool:
-            futures = [pool.submit(run_cell_safely, c.to_dict()) for c in todo]
-            try:
-                for future in as_completed(futures):
-                    collect(future.result())
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-def _log(path: Path, entry: Mapping[str, Any]) -> None:
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(dict(entry)) + "\n")
 
 
 __all__ = [
