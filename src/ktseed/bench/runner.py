@@ -296,22 +296,14 @@ def run_cells(
         interval=progress_interval,
     )
     started = time.perf_counter()
-    run_and_record(
-        todo,
-        run_cell_safely,
-        store=store,
-        folder=out,
-        outcome=outcome,
-        progress=progress,
-        costs=costs,
-        workers=workers,
-    )
+    recorder = CellRecorder(store, outcome, progress, costs)
+    recorder.run(todo, run_cell_safely, workers=workers)
     outcome.seconds = time.perf_counter() - started
     return outcome
 
 
 class RunnableCell(Protocol):
-    """What :func:`run_and_record` needs of a cell (task cells have more)."""
+    """What :class:`CellRecorder` needs of a cell (task cells have more)."""
 
     @property
     def key(self) -> str:
@@ -325,74 +317,86 @@ class RunnableCell(Protocol):
         """The cell as the dict its worker function receives."""
 
 
-def run_and_record(
-    todo: Sequence[RunnableCell],
-    run: SafeRun,
-    *,
-    store: RawStore,
-    folder: Path,
-    outcome: RunOutcome,
-    progress: Progress,
-    costs: Mapping[str, float],
-    workers: int,
-) -> None:
-    """Runs the cells ``todo`` and records each result as it arrives.
+@dataclass
+class CellRecorder:
+    """Runs cells and records each result as it arrives.
 
     A cell that ran has its records written to ``store`` and its key added
     to ``outcome.ran``; one that raised has its key added to
-    ``outcome.failed``. Errors and warnings are logged in ``folder`` (see
-    :func:`ktseed.bench.workers.log_problems`), and each result moves
-    ``progress`` on by the cell's budget and estimated cost (1.0 for a
-    cell without one). With no cells, nothing is drawn.
+    ``outcome.failed``. Errors and warnings are logged next to the store's
+    ``raw`` folder (see :func:`ktseed.bench.workers.log_problems`), and
+    each result moves ``progress`` on by the cell's budget and estimated
+    cost (1.0 for a cell without one).
 
-    Args:
-        todo: The cells to run, in the order to start them.
-        run: Runs one cell (as a dict) and never raises; module-level,
-            as worker processes import it by name.
+    Attributes:
         store: Where the records go.
-        folder: The task's output folder (its error and warning logs).
         outcome: Extended with the keys of the cells run and failed.
         progress: The progress bar, drawn first and closed at the end.
         costs: Estimated seconds per cell key.
-        workers: Worker processes; 1 runs in this process.
     """
-    if not todo:
-        return
-    by_key = {c.key: c for c in todo}
 
-    def collect(result: Mapping[str, Any]) -> None:
+    store: RawStore
+    outcome: RunOutcome
+    progress: Progress
+    costs: Mapping[str, float]
+
+    def run(
+        self, todo: Sequence[RunnableCell], run: SafeRun, *, workers: int
+    ) -> None:
+        """Runs the cells ``todo``; with none, draws nothing.
+
+        Args:
+            todo: The cells to run, in the order to start them.
+            run: Runs one cell (as a dict) and never raises; module-level,
+                as worker processes import it by name.
+            workers: Worker processes; 1 runs in this process.
+        """
+        if not todo:
+            return
+        budgets = {c.key: c.budget for c in todo}
+
+        def collect(result: Mapping[str, Any]) -> None:
+            self.record(result, budgets[str(result["key"])])
+
+        self.progress.draw(force=True)
+        run_each(
+            [cell.to_dict() for cell in todo],
+            run,
+            workers=workers,
+            collect=collect,
+        )
+        self.progress.close()
+
+    def record(self, result: Mapping[str, Any], budget: int) -> None:
+        """Records one result of ``run`` (see :meth:`run`).
+
+        Args:
+            result: A result of :func:`ktseed.bench.workers.run_safely`.
+            budget: The cell's budget, for the progress bar.
+        """
         key = str(result["key"])
         if result["error"] is None:
-            store.write(result["records"])
-            outcome.ran.append(key)
+            self.store.write(result["records"])
+            self.outcome.ran.append(key)
         else:
-            outcome.failed.append(key)
-        log_problems(folder, result)
-        progress.update(
-            trials=by_key[key].budget,
-            cost=costs.get(key, 1.0),
+            self.outcome.failed.append(key)
+        log_problems(self.store.out, result)
+        self.progress.update(
+            trials=budget,
+            cost=self.costs.get(key, 1.0),
             failed=result["error"] is not None,
         )
-
-    progress.draw(force=True)
-    run_each(
-        [cell.to_dict() for cell in todo],
-        run,
-        workers=workers,
-        collect=collect,
-    )
-    progress.close()
 
 
 __all__ = [
     "Cell",
+    "CellRecorder",
     "RawStore",
     "RunOutcome",
     "RunnableCell",
     "estimate_cost",
     "raw_path",
     "read_jsonl",
-    "run_and_record",
     "run_cell_safely",
     "run_cells",
 ]

@@ -97,16 +97,8 @@ def run_each(
     if workers <= 1 or len(cells) <= 1:
         for cell in cells:
             collect(run(cell))
-    else:
-        _run_pool(cells, run, workers, collect)
+        return
 
-
-def _run_pool(
-    cells: Sequence[Mapping[str, Any]],
-    run: SafeRun,
-    workers: int,
-    collect: Callable[[Mapping[str, Any]], None],
-) -> None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures import as_completed

@@ -34,9 +34,9 @@ from ktseed.bench.multifidelity.accounting import hyperband_trials
 from ktseed.bench.multifidelity.contenders import parse_contender
 from ktseed.bench.multifidelity.problems import get_mf_problem
 from ktseed.bench.progress import Progress
+from ktseed.bench.runner import CellRecorder
 from ktseed.bench.runner import RawStore
 from ktseed.bench.runner import RunOutcome
-from ktseed.bench.runner import run_and_record
 from ktseed.bench.workers import run_safely
 
 #: Folder of this task inside the output directory.
@@ -228,16 +228,8 @@ def run_cells(
         interval=progress_interval,
     )
 
-    run_and_record(
-        todo,
-        run_cell_safely,
-        store=raw,
-        folder=folder,
-        outcome=outcome,
-        progress=progress,
-        costs=costs,
-        workers=workers,
-    )
+    recorder = CellRecorder(raw, outcome, progress, costs)
+    recorder.run(todo, run_cell_safely, workers=workers)
     outcome.seconds += time.perf_counter() - started
     return outcome
 
