@@ -78,6 +78,13 @@ from ktseed.bench.multifidelity.base import derived_seed
 from ktseed.bench.multifidelity.base import fidelity
 from ktseed.bench.multifidelity.base import standard_normal
 from ktseed.bench.multifidelity.training import MFDigitsMLP
+from ktseed.bench.problems.classic import BRANIN_MINIMIZERS
+from ktseed.bench.problems.classic import BRANIN_OPTIMUM
+from ktseed.bench.problems.classic import HARTMANN6_MINIMIZER
+from ktseed.bench.problems.classic import HARTMANN6_OPTIMUM
+from ktseed.bench.problems.classic import branin_space
+from ktseed.bench.problems.classic import hartmann6
+from ktseed.bench.problems.classic import hartmann6_space
 from ktseed.errors import KtseedError
 
 if TYPE_CHECKING:
@@ -89,10 +96,6 @@ class UnknownMFProblemError(KtseedError, LookupError):
 
 
 # ------------------------------------------------------------------ branin
-BRANIN_OPTIMUM = 5.0 / (4.0 * math.pi)
-BRANIN_MINIMIZERS = ((-math.pi, 12.275), (math.pi, 2.275), (3 * math.pi, 2.475))
-
-
 def augmented_branin(x1: float, x2: float, z: float) -> float:
     """BoTorch's ``AugmentedBranin`` at fidelity ``z`` (Branin at 1)."""
     b = 5.1 / (4.0 * math.pi**2) - 0.1 * (1.0 - z)
@@ -111,12 +114,7 @@ class MFBranin(SyntheticMFProblem):
 
     def space(self) -> keras_tuner.HyperParameters:
         """See :meth:`MFProblem.space`."""
-        import keras_tuner as kt
-
-        hp = kt.HyperParameters()
-        hp.Float("x1", -5.0, 10.0)
-        hp.Float("x2", 0.0, 15.0)
-        return hp
+        return branin_space()
 
     def biased(self, values: Values, z: float) -> float:
         """See :meth:`SyntheticMFProblem.biased`."""
@@ -133,42 +131,13 @@ class MFBranin(SyntheticMFProblem):
 
 
 # --------------------------------------------------------------- hartmann6
-_H6_ALPHA = np.array([1.0, 1.2, 3.0, 3.2])
-_H6_A = np.array(
-    [
-        [10.0, 3.0, 17.0, 3.5, 1.7, 8.0],
-        [0.05, 10.0, 17.0, 0.1, 8.0, 14.0],
-        [3.0, 3.5, 1.7, 10.0, 17.0, 8.0],
-        [17.0, 8.0, 0.05, 10.0, 0.1, 14.0],
-    ]
-)
-_H6_P = 1e-4 * np.array(
-    [
-        [1312, 1696, 5569, 124, 8283, 5886],
-        [2329, 4135, 8307, 3736, 1004, 9991],
-        [2348, 1451, 3522, 2883, 3047, 6650],
-        [4047, 8828, 8732, 5743, 1091, 381],
-    ]
-)
-HARTMANN6_OPTIMUM = -3.322368011415514
-HARTMANN6_MINIMIZER = (
-    0.20168950968761765,
-    0.15001069413863433,
-    0.47687396963094986,
-    0.27533242916768874,
-    0.31165161370991157,
-    0.6573005333899428,
-)
 #: ``alpha'(z) = alpha - HARTMANN6_BIAS * (1 - z)``.
 HARTMANN6_BIAS = 1.0
 
 
 def mf_hartmann6(x: Any, z: float, bias: float = HARTMANN6_BIAS) -> float:
     """Hartmann6 with every ``alpha_i`` lowered by ``bias * (1 - z)``."""
-    point = np.asarray(x, dtype=float)
-    inner = np.sum(_H6_A * (point - _H6_P) ** 2, axis=1)
-    alpha = _H6_ALPHA - bias * (1.0 - z)
-    return float(-np.sum(alpha * np.exp(-inner)))
+    return hartmann6(x, alpha_shift=bias * (1.0 - z))
 
 
 class MFHartmann6(SyntheticMFProblem):
@@ -180,12 +149,7 @@ class MFHartmann6(SyntheticMFProblem):
 
     def space(self) -> keras_tuner.HyperParameters:
         """See :meth:`MFProblem.space`."""
-        import keras_tuner as kt
-
-        hp = kt.HyperParameters()
-        for j in range(6):
-            hp.Float(f"x{j}", 0.0, 1.0)
-        return hp
+        return hartmann6_space()
 
     def biased(self, values: Values, z: float) -> float:
         """See :meth:`SyntheticMFProblem.biased`."""

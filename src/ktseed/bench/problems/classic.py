@@ -32,6 +32,20 @@ def branin(x1: float, x2: float) -> float:
     )
 
 
+def branin_space() -> keras_tuner.HyperParameters:
+    """Branin's domain: Floats ``x1`` in ``[-5, 10]`` and ``x2`` in ``[0, 15]``.
+
+    Shared with the multi-fidelity Branin
+    (:class:`ktseed.bench.multifidelity.problems.MFBranin`).
+    """
+    import keras_tuner as kt
+
+    hp = kt.HyperParameters()
+    hp.Float("x1", -5.0, 10.0)
+    hp.Float("x2", 0.0, 15.0)
+    return hp
+
+
 class Branin(Problem):
     """Branin on ``x1 in [-5, 10]``, ``x2 in [0, 15]`` (two Floats).
 
@@ -44,12 +58,7 @@ class Branin(Problem):
 
     def space(self) -> keras_tuner.HyperParameters:
         """See :meth:`Problem.space`."""
-        import keras_tuner as kt
-
-        hp = kt.HyperParameters()
-        hp.Float("x1", -5.0, 10.0)
-        hp.Float("x2", 0.0, 15.0)
-        return hp
+        return branin_space()
 
     def evaluate(self, values: Values, *, seed: int = 1) -> float:
         """See :meth:`Problem.evaluate`."""
@@ -97,11 +106,37 @@ HARTMANN6_MINIMIZER = (
 )
 
 
-def hartmann6(x: Any) -> float:
-    """The 6-dimensional Hartmann function."""
-    z = np.asarray(x, dtype=float)
-    inner = np.sum(_H6_A * (z - _H6_P) ** 2, axis=1)
-    return float(-np.sum(_H6_ALPHA * np.exp(-inner)))
+def hartmann6(x: Any, *, alpha_shift: float = 0.0) -> float:
+    """The 6-dimensional Hartmann function.
+
+    Args:
+        x: The point, six coordinates in ``[0, 1]``.
+        alpha_shift: Lowers every weight ``alpha_i`` by this much (the
+            multi-fidelity form,
+            :func:`ktseed.bench.multifidelity.problems.mf_hartmann6`);
+            0 is the classic function.
+
+    Returns:
+        The value.
+    """
+    point = np.asarray(x, dtype=float)
+    inner = np.sum(_H6_A * (point - _H6_P) ** 2, axis=1)
+    alpha = _H6_ALPHA - alpha_shift
+    return float(-np.sum(alpha * np.exp(-inner)))
+
+
+def hartmann6_space() -> keras_tuner.HyperParameters:
+    """Hartmann6's domain: Floats ``x0``..``x5`` in ``[0, 1]``.
+
+    Shared with the multi-fidelity Hartmann6
+    (:class:`ktseed.bench.multifidelity.problems.MFHartmann6`).
+    """
+    import keras_tuner as kt
+
+    hp = kt.HyperParameters()
+    for j in range(6):
+        hp.Float(f"x{j}", 0.0, 1.0)
+    return hp
 
 
 class Hartmann6(Problem):
@@ -116,12 +151,7 @@ class Hartmann6(Problem):
 
     def space(self) -> keras_tuner.HyperParameters:
         """See :meth:`Problem.space`."""
-        import keras_tuner as kt
-
-        hp = kt.HyperParameters()
-        for j in range(6):
-            hp.Float(f"x{j}", 0.0, 1.0)
-        return hp
+        return hartmann6_space()
 
     def evaluate(self, values: Values, *, seed: int = 1) -> float:
         """See :meth:`Problem.evaluate`."""
@@ -182,5 +212,7 @@ __all__ = [
     "Hartmann6",
     "LogRosenbrock",
     "branin",
+    "branin_space",
     "hartmann6",
+    "hartmann6_space",
 ]
