@@ -164,25 +164,18 @@ def build_hyperband_oracle(
 
 
 def run_keras_tuner(
-    contender: Contender,
-    problem: MFProblem,
-    evaluator: Evaluator,
-    *,
-    seed: int,
-    factor: int,
-    iterations: int,
-    design_size: int,
-    workdir: Path,
+    oracle: Any, evaluator: Evaluator, *, workdir: Path
 ) -> set[str]:
-    """Runs a Hyperband contender's whole schedule; returns design ids."""
-    oracle = build_hyperband_oracle(
-        contender,
-        problem,
-        seed=seed,
-        factor=factor,
-        iterations=iterations,
-        design_size=design_size,
-    )
+    """Runs a Hyperband oracle's whole schedule; returns its design's ids.
+
+    Args:
+        oracle: From :func:`build_hyperband_oracle`.
+        evaluator: Evaluates every trial at its ``tuner/epochs``.
+        workdir: KerasTuner's project directory (overwritten).
+
+    Returns:
+        The trial ids of the seeded design (empty for the stock oracle).
+    """
     tuner = _epoch_tuner_class()(
         evaluator,
         oracle=oracle,
@@ -218,16 +211,15 @@ def run_contender(
     space = problem.space()
     if contender.is_keras_tuner:
         evaluator = Evaluator(problem, Ledger(None), seed)
-        design = run_keras_tuner(
+        oracle = build_hyperband_oracle(
             contender,
             problem,
-            evaluator,
             seed=seed,
             factor=factor,
             iterations=iterations,
             design_size=design_size,
-            workdir=workdir,
         )
+        design = run_keras_tuner(oracle, evaluator, workdir=workdir)
         return evaluator.evaluations, design
     ledger = Ledger(total, max_evaluations=EVALUATIONS_PER_EPOCH * total)
     evaluator = Evaluator(problem, ledger, seed)
