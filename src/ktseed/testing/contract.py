@@ -163,6 +163,24 @@ class InitializerContract:
             )
         return initializer
 
+    def build_seeded(
+        self, factory: InitializerFactory, *, seed: int | None = None
+    ) -> Initializer:
+        """:meth:`build`, with the seed a seeded oracle would fill in.
+
+        Args:
+            factory: Builds the initializer under test.
+            seed: The oracle's seed (default: the class's :attr:`seed`);
+                an initializer with a seed of its own keeps it.
+
+        Returns:
+            The initializer, as :meth:`~ktseed.Initializer.with_default_seed`
+            returns it.
+        """
+        return self.build(factory).with_default_seed(
+            self.seed if seed is None else seed
+        )
+
     def design(
         self,
         factory: InitializerFactory,
@@ -171,9 +189,7 @@ class InitializerContract:
         seed: int | None = None,
     ) -> list[Values]:
         """The design a seeded oracle would run (seed filled in if absent)."""
-        initializer = self.build(factory).with_default_seed(
-            self.seed if seed is None else seed
-        )
+        initializer = self.build_seeded(factory, seed=seed)
         points = initializer.generate(space)
         if not isinstance(points, list):
             _fail(
@@ -290,9 +306,7 @@ class InitializerContract:
         search_space: keras_tuner.HyperParameters,
     ) -> None:
         """At most ``resolve_n_points`` points, and at most ``size_hint()``."""
-        initializer = self.build(initializer_factory).with_default_seed(
-            self.seed
-        )
+        initializer = self.build_seeded(initializer_factory)
         codec = SpaceCodec(search_space)
         points = initializer.generate(codec)
         limit = initializer.resolve_n_points(codec)
@@ -340,9 +354,7 @@ class InitializerContract:
                 f"different designs:\n{first!r}\n{second!r}\nDraw every "
                 "random number from the initializer's seed."
             )
-        initializer = self.build(initializer_factory).with_default_seed(
-            self.seed
-        )
+        initializer = self.build_seeded(initializer_factory)
         again = [initializer.generate(search_space) for _ in range(2)]
         if _typed(again[0]) != _typed(again[1]):
             _fail(
@@ -363,9 +375,7 @@ class InitializerContract:
         config would be lost) and on its seeded copy.
         """
         self._check_round_trip(self.build(initializer_factory))
-        initializer = self.build(initializer_factory).with_default_seed(
-            self.seed
-        )
+        initializer = self.build_seeded(initializer_factory)
         rebuilt = self._check_round_trip(initializer)
         before = initializer.generate(search_space)
         after = rebuilt.generate(search_space)
@@ -425,9 +435,7 @@ class InitializerContract:
         """Observations, if any, are valid points with finite scores."""
         import keras_tuner as kt
 
-        initializer = self.build(initializer_factory).with_default_seed(
-            self.seed
-        )
+        initializer = self.build_seeded(initializer_factory)
         codec = SpaceCodec(search_space)
         observed = initializer.observations(codec, kt.Objective("score", "min"))
         if not isinstance(observed, list):
@@ -462,7 +470,7 @@ class InitializerContract:
         import keras_tuner as kt
 
         codec = SpaceCodec(search_space)
-        uncapped = self.build(initializer_factory).with_default_seed(self.seed)
+        uncapped = self.build_seeded(initializer_factory)
         size = len(uncapped.generate(codec))
         if size == 0:
             pytest.skip("the design is empty: nothing to resume")
