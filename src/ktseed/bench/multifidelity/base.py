@@ -28,11 +28,21 @@ Values = Mapping[str, Any]
 DEFAULT_MAX_EPOCHS = 27
 
 
-def fidelity(epochs: int, max_epochs: int) -> float:
-    """``ln(epochs) / ln(max_epochs)``, clipped to ``[0, 1]``."""
+def clip_epochs(epochs: int, max_epochs: int) -> int:
+    """``epochs`` as a problem runs them: at most ``max_epochs``.
+
+    Raises:
+        ValueError: For fewer than one epoch.
+    """
     if epochs < MIN_EPOCHS:
         msg = f"`epochs` must be at least 1 (got {epochs})."
         raise ValueError(msg)
+    return min(epochs, max_epochs)
+
+
+def fidelity(epochs: int, max_epochs: int) -> float:
+    """``ln(epochs) / ln(max_epochs)``, clipped to ``[0, 1]``."""
+    epochs = clip_epochs(epochs, max_epochs)
     if epochs >= max_epochs:
         return 1.0
     return math.log(epochs) / math.log(max_epochs)
@@ -165,12 +175,11 @@ class SyntheticMFProblem(MFProblem):
         checkpoints: MutableMapping[str, Any] | None = None,
     ) -> Outcome:
         """See :meth:`MFProblem.evaluate`."""
-        z = fidelity(int(epochs), self.max_epochs)
+        epochs = clip_epochs(int(epochs), self.max_epochs)
+        z = fidelity(epochs, self.max_epochs)
         value = self.biased(values, z)
         if z < 1.0:
-            eps = standard_normal(
-                int(seed), config_key(values), min(int(epochs), self.max_epochs)
-            )
+            eps = standard_normal(int(seed), config_key(values), epochs)
             value += (1.0 - z) * (self.early(values) + self.noise * eps)
         return Outcome(float(value))
 
@@ -185,6 +194,7 @@ __all__ = [
     "Outcome",
     "SyntheticMFProblem",
     "Values",
+    "clip_epochs",
     "derived_seed",
     "fidelity",
     "standard_normal",

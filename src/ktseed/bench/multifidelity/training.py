@@ -9,12 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from ktseed.bench.multifidelity.accounting import MIN_EPOCHS
 from ktseed.bench.multifidelity.accounting import config_key
 from ktseed.bench.multifidelity.base import DEFAULT_MAX_EPOCHS
 from ktseed.bench.multifidelity.base import MFProblem
 from ktseed.bench.multifidelity.base import Outcome
 from ktseed.bench.multifidelity.base import Values
+from ktseed.bench.multifidelity.base import clip_epochs
 from ktseed.bench.multifidelity.base import derived_seed
 
 if TYPE_CHECKING:
@@ -102,10 +102,7 @@ class MFDigitsMLP(MFProblem):
         checkpoints: MutableMapping[str, Any] | None = None,
     ) -> Outcome:
         """See :meth:`MFProblem.evaluate`; trains ``epochs`` epochs."""
-        epochs = min(int(epochs), self.max_epochs)
-        if epochs < MIN_EPOCHS:
-            msg = f"`epochs` must be at least 1 (got {epochs})."
-            raise ValueError(msg)
+        epochs = clip_epochs(int(epochs), self.max_epochs)
         x_tr, y_tr, x_va, y_va, x_te, y_te = self.data()
         key = config_key(values)
         done, model = 0, None
