@@ -99,7 +99,7 @@ def test_make_initializer_accepts_name_dict_and_instance(clean_registry):
         (
             "lhc",
             UnknownInitializerError,
-            r"Unknown initializer 'lhc'\. Available: chain, csv, fixed, halton, lhs, prior_run, random, sobol\. Did you mean 'lhs'\?",
+            r"Unknown initializer 'lhc'\. Available: chain, csv, fixed, halton, lhs, portfolio, prior_run, random, sobol\. Did you mean 'lhs'\?",
         ),
         ({"name": "sobl"}, UnknownInitializerError, r"Did you mean 'sobol'\?"),
         (

@@ -10,6 +10,7 @@ name           class                                        kind
 ``halton``     :class:`HaltonInitializer`                   scrambled Halton
 ``csv``        :class:`CSVInitializer`                      rows of a CSV file
 ``prior_run``  :class:`PriorRunInitializer`                 an earlier project
+``portfolio``  :class:`PortfolioInitializer`                earlier tasks' best
 ``chain``      :class:`ChainInitializer`                    several, in order
 =============  ===========================================  ==================
 """
@@ -24,6 +25,8 @@ from ktseed.initializers.csv import CSVInitializer
 from ktseed.initializers.fixed import FixedInitializer
 from ktseed.initializers.halton import HaltonInitializer
 from ktseed.initializers.lhs import LatinHypercubeInitializer
+from ktseed.initializers.portfolio import PortfolioInitializer
+from ktseed.initializers.portfolio import PortfolioReport
 from ktseed.initializers.prior_run import PriorRunInitializer
 from ktseed.initializers.random import RandomInitializer
 from ktseed.initializers.request import DesignRequest
@@ -37,6 +40,8 @@ __all__ = [
     "HaltonInitializer",
     "Initializer",
     "LatinHypercubeInitializer",
+    "PortfolioInitializer",
+    "PortfolioReport",
     "PriorRunInitializer",
     "RandomInitializer",
     "SobolInitializer",
