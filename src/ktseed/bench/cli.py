@@ -76,8 +76,8 @@ def register(subparsers: Any) -> None:
         "--tasks",
         type=_names,
         default=None,
-        help="comma-separated subset of search,warmstart,measures "
-        "(default: all)",
+        help="comma-separated subset of search,warmstart,measures,"
+        "portfolio (default: all)",
     )
     parser.add_argument(
         "--out",
@@ -217,6 +217,8 @@ def _print_plan(suite: Any, cells: Any, out: TextIO) -> None:
         for name in warm.strategies:
             reason = unavailable_reason(parse_strategy(name))
             out.write(f"  {name}{'  [' + reason + ']' if reason else ''}\n")
+    if suite.portfolio is not None:
+        out.write(f"portfolio: {suite.portfolio.describe()}\n")
     out.write(f"{len(cells)} cells\n")
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from ktseed.bench.portfolio_report import markdown_section
 from ktseed.bench.stats import RunCurves
 from ktseed.bench.stats import checkpoints
 from ktseed.bench.stats import describe
@@ -570,6 +571,7 @@ def write_markdown(
     measure_lines = markdown_measures(measures)
     if measure_lines:
         lines += ["## Design quality and overhead", "", *measure_lines]
+    lines += markdown_section(Path(path).parent / "portfolio")
     path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
 
 

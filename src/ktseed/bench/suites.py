@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 from typing import TextIO
 
+from ktseed.bench.portfolio_task import PortfolioTask
+from ktseed.bench.portfolio_task import run_portfolio
 from ktseed.bench.problems import get_problem
 from ktseed.bench.runner import Cell
 from ktseed.bench.runner import RawStore
@@ -41,7 +43,7 @@ from ktseed.bench.strategies import parse_strategy
 from ktseed.bench.strategies import unavailable_reason
 from ktseed.errors import KtseedError
 
-TASKS = ("search", "warmstart", "measures")
+TASKS = ("search", "warmstart", "measures", "portfolio")
 
 #: Distance between consecutive seeds of the suite.
 SEED_SPACING = 10_000
@@ -117,6 +119,7 @@ class Suite:
     search: tuple[SearchTask, ...]
     warmstart: WarmStartTask | None
     measures: Measures = field(default_factory=Measures)
+    portfolio: PortfolioTask | None = None
 
 
 #: In run order: the pilot's three problems first.
@@ -193,6 +196,7 @@ def full_suite() -> Suite:
                 "repeats": 5,
             },
         ),
+        portfolio=PortfolioTask(),
     )
 
 
@@ -258,6 +262,7 @@ def quick_suite() -> Suite:
             prior_load={"sizes": [100, 1000], "repeats": 2},
             gp_step={"problems": ["mixed"], "observations": 10, "repeats": 1},
         ),
+        portfolio=PortfolioTask.preset("quick"),
     )
 
 
@@ -348,7 +353,12 @@ def customise(
             budget=budget or warm.budget,
             design_size=design_size or warm.design_size,
         )
-    return replace(suite, search=tuple(tasks), warmstart=warm)
+    portfolio = suite.portfolio
+    if portfolio is not None:
+        portfolio = portfolio.customised(repeats, budget, design_size)
+    return replace(
+        suite, search=tuple(tasks), warmstart=warm, portfolio=portfolio
+    )
 
 
 # ------------------------------------------------------------------ cells
@@ -520,6 +530,10 @@ def run_suite(
     not_run: list[str] = []
     if "measures" in tasks:
         run, not_run = run_measures(suite.measures, out / "measures", stream)
+    if "portfolio" in tasks and suite.portfolio is not None:
+        run_portfolio(
+            suite.portfolio, out / "portfolio", workers=workers, stream=stream
+        )
     files = write_reports(out, suite, skipped=skipped)
     return SuiteResult(outcome, skipped, files, run, not_run)
 
@@ -600,6 +614,7 @@ def write_reports(
     out: Path, suite: Suite | None = None, *, skipped: Sequence[str] = ()
 ) -> list[Path]:
     """Rebuilds ``summary.csv``, ``results.md`` and the plots from ``out``."""
+    from ktseed.bench import portfolio_report
     from ktseed.bench import report
     from ktseed.bench.stats import group_records
 
@@ -640,6 +655,7 @@ def write_reports(
     plots = out / "plots"
     files += report.plot_curves(groups, plots, task="search")
     files += report.plot_curves(groups, plots, task="warmstart")
+    files += portfolio_report.write_reports(out / "portfolio")
     return files
 
 
