@@ -96,6 +96,7 @@ def test_svm_table_is_exact_and_cached(tiny_grid, tmp_path, monkeypatch):
 
 # ------------------------------------------------------------------- cells
 TINY = PortfolioTask(
+    name="tiny",
     families=("mixed",),
     tasks=3,
     held_out=1,
@@ -144,7 +145,8 @@ def test_settings_presets_and_overrides():
     reduced = PortfolioTask.preset("reduced")
     assert reduced.handoffs(0, 2) == ("gp",)
     assert reduced.handoffs(5, 0) == ("gp",)
-    assert reduced.handoffs(0, 3) == ()
+    assert reduced.handoffs(0, 10) == ()
+    assert reduced.name == "reduced" and reduced.repeats == 20
     quick = suites.quick_suite().portfolio
     assert quick == PortfolioTask.preset("quick")
     changed = quick.customised(repeats=1, budget=12, design_size=3)
@@ -164,7 +166,9 @@ def test_settings_presets_and_overrides():
 def test_list_shows_the_portfolio_plan():
     out = io.StringIO()
     assert main(["bench", "--suite", "quick", "--list"], out=out) == 0
-    assert "portfolio: mixed, svm | 4 tasks, 2 held out" in out.getvalue()
+    assert (
+        "portfolio: quick: mixed, svm | 4 tasks, 2 held out" in out.getvalue()
+    )
 
 
 # ------------------------------------------------------------ run, report

@@ -51,12 +51,22 @@ class CellSettings(Protocol):
         """The SVM grid."""
 
 
-def run_key(settings: CellSettings, family: str, task: str, seed: int) -> str:
-    """The identifier of one cell (every setting that changes it)."""
+def run_key(
+    settings: CellSettings,
+    family: str,
+    task: str,
+    seed: int,
+    handoffs: Sequence[str] = (),
+) -> str:
+    """The identifier of one cell (every setting that changes it).
+
+    The searches it runs are part of it, so a run with more hand-offs (a
+    full run after a reduced one in the same folder) runs the cell again.
+    """
     return (
         f"{family}|{task}|seed={seed}|B={settings.budget}|"
         f"N={settings.design_size}|P={settings.prior_trials}|"
-        f"grid={settings.svm_grid}"
+        f"grid={settings.svm_grid}|runs={'+'.join(handoffs) or 'designs'}"
     )
 
 
@@ -167,7 +177,7 @@ def run_cell(
         similar = sources[similar_index - (similar_index > held)]
         objective = kt.Objective(task.metric, task.direction)
         common = {
-            "key": run_key(settings, family, task.name, seed),
+            "key": run_key(settings, family, task.name, seed, handoffs),
             "family": family,
             "task": task.name,
             "seed": seed,

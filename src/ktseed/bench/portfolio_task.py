@@ -75,6 +75,8 @@ class PortfolioTask:
     """Settings of the ``portfolio`` benchmark task.
 
     Attributes:
+        name: ``"full"``, ``"reduced"``, ``"quick"`` or another label,
+            shown in the results.
         families: Which families to run (see :data:`FAMILIES`).
         tasks: Tasks per family (the first ones; at most 8).
         held_out: How many of them are held out in turn (the first ones).
@@ -91,6 +93,7 @@ class PortfolioTask:
             build-time measure, or ``None``.
     """
 
+    name: str = "full"
     families: tuple[str, ...] = FAMILIES
     tasks: int = 8
     held_out: int = 8
@@ -115,16 +118,22 @@ class PortfolioTask:
 
         ``reduced`` is what fits in about 45 minutes on one busy core: the
         designs of every family for 20 seeds, the GP-hand-off searches for
-        3 of them, and KerasTuner's own GP step for 1 seed on 2 held-out
+        10 of them, and KerasTuner's own GP step for 1 seed on 2 held-out
         tasks per family. ``quick`` is CI's smoke run (under a minute):
         two families of 4 tasks, 2 held out, 2 seeds, tiny budgets.
         """
         if name == "full":
             return cls()
         if name == "reduced":
-            return cls(search_repeats=3, stock_repeats=1, stock_tasks=2)
+            return cls(
+                name="reduced",
+                search_repeats=10,
+                stock_repeats=1,
+                stock_tasks=2,
+            )
         if name == "quick":
             return cls(
+                name="quick",
                 families=("mixed", "svm"),
                 tasks=4,
                 held_out=2,
@@ -173,7 +182,7 @@ class PortfolioTask:
     def describe(self) -> str:
         """One line for ``ktseed bench --list``."""
         return (
-            f"{', '.join(self.families)} | {self.tasks} tasks, "
+            f"{self.name}: {', '.join(self.families)} | {self.tasks} tasks, "
             f"{self.held_out} held out, {self.repeats} seeds (searches: "
             f"{self.search_repeats} GP hand-off, {self.stock_repeats} stock "
             f"on {self.stock_tasks} task(s)), budget {self.budget}, "
@@ -276,7 +285,8 @@ def run_portfolio(
         tasks = family_tasks(family, settings, out)  # tabulates svm once
         for held in range(min(settings.held_out, len(tasks))):
             for k, seed in enumerate(settings.seeds()):
-                key = run_key(settings, family, tasks[held].name, seed)
+                wanted = settings.handoffs(held, k)
+                key = run_key(settings, family, tasks[held].name, seed, wanted)
                 if key in finished:
                     skipped += 1
                 else:
@@ -341,7 +351,7 @@ def _work(
     key = f"{family}|held={held}|seed={seed}"
     try:
         tasks = family_tasks(family, settings, Path(out))
-        key = run_key(settings, family, tasks[held].name, seed)
+        key = run_key(settings, family, tasks[held].name, seed, handoffs)
         with _one_thread():
             records = run_cell(
                 settings, family, tasks, held, seed, handoffs=handoffs
