@@ -10,7 +10,14 @@ DEV_STAMP  := $(VENV)/.ktseed-dev
 DEMO_STAMP := $(VENV)/.ktseed-demo
 PYTEST_ARGS ?=
 
+# TensorFlow prints its start-up notices while it loads, so these must be
+# in the environment before any process imports it (ktseed.commands
+# explains each). TF_CPP_MIN_LOG_LEVEL alone leaves the oneDNN notice and
+# absl's pre-init line, once per library that carries them (twice).
 export TF_CPP_MIN_LOG_LEVEL ?= 2
+export TF_ENABLE_ONEDNN_OPTS ?= 0
+# Material for MkDocs' end-of-life banner in every docs build.
+export NO_MKDOCS_2_WARNING ?= 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: demo test lint docs bench-quick clean help

@@ -7,7 +7,9 @@ times ``CSVInitializer(...).generate(space)`` for a few designs: a small
 design needs), ``top_k`` (ranking needs every row) and, with ``--full``,
 every row. Each case prints its best time of ``--repeats`` runs; the file
 is written once, outside the timings. Issue 14 asks for the 300,000-row
-design with ``n_points=4`` in at most 0.5 s.
+design with ``n_points=4`` in at most 0.5 s. The suite times the same
+cases as its ``design_targets`` measure (``ktseed bench --tasks
+measures``).
 
 Usage (from the repository root)::
 
@@ -23,32 +25,13 @@ import time
 import warnings
 from pathlib import Path
 
-import keras_tuner as kt
-
 import ktseed
+from ktseed.bench.measures.build import csv_space
+from ktseed.bench.measures.build import write_csv_trials
 
-
-def space() -> kt.HyperParameters:
-    hp = kt.HyperParameters()
-    hp.Int("units", 32, 512, step=32)
-    hp.Float("lr", 1e-5, 1e-1, sampling="log")
-    hp.Float("dropout", 0.0, 0.5)
-    hp.Choice("act", ["relu", "tanh", "elu"])
-    hp.Boolean("bn")
-    return hp
-
-
-def write_file(path: Path, rows: int) -> None:
-    acts = ["relu", "tanh", "elu"]
-    with path.open("w", encoding="utf-8", newline="") as file:
-        file.write("units,lr,dropout,act,bn,score,status\n")
-        for i in range(rows):
-            lr = 1e-5 * (1 + i % 9973) ** 0.5
-            dropout = (i % 5000) / 10000
-            file.write(
-                f"{32 * (1 + i % 16)},{lr!r},{dropout!r},{acts[i % 3]},"
-                f"{i % 2 == 0},{(i * 7919) % 100003 / 1000!r},COMPLETED\n"
-            )
+# The file and the space are the suite's ``design_targets`` measure's.
+space = csv_space
+write_file = write_csv_trials
 
 
 def best_time(run: object, repeats: int) -> float:

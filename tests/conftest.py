@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import os
 
+# Before anything imports TensorFlow (its notices are printed while it
+# loads): the level filters the CPU-feature line, TF_ENABLE_ONEDNN_OPTS=0
+# removes the oneDNN one and, with it, absl's pre-init line. Subprocesses
+# of the tests inherit both. The same as `ktseed` (ktseed.cli) sets.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 import keras_tuner as kt

@@ -32,6 +32,15 @@ from ktseed.points import point_key
 from .strategies import spaces
 from .strategies import unit_points
 
+# Random spaces often declare a default off their own grid (KerasTuner's
+# Int default is min_value, which a reverse_log grid never produces); the
+# warning about it has its own test in tests/test_space.py.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:hyperparameter .* is not on its own grid"
+    ":ktseed.errors.KtseedWarning"
+)
+
+
 PROPERTY = settings(
     max_examples=80,
     deadline=None,

@@ -19,6 +19,15 @@ from ktseed.space import tidy_float
 from .strategies import spaces
 from .strategies import unit_points
 
+# Random spaces often declare a default off their own grid (KerasTuner's
+# Int default is min_value, which a reverse_log grid never produces); the
+# warning about it has its own test in tests/test_space.py.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:hyperparameter .* is not on its own grid"
+    ":ktseed.errors.KtseedWarning"
+)
+
+
 PROPERTY = settings(
     max_examples=200,
     deadline=None,
@@ -394,3 +403,20 @@ def test_encode_puts_a_missing_hyperparameter_at_its_default():
         codec.encode({"x": 0.25}).tolist()
         == codec.encode({"x": 0.25, "units": 64}).tolist()
     )
+
+
+def test_a_default_off_its_own_grid_is_snapped_with_a_warning():
+    """Issue 14.10: KerasTuner accepts Int(1, 100, step=2, "reverse_log")
+    with default 1, which its grid never produces."""
+    from ktseed import KtseedWarning
+
+    hp = kt.HyperParameters()
+    hp.Int("k", 1, 100, step=2, sampling="reverse_log")
+    codec = SpaceCodec(hp)
+    with pytest.warns(
+        KtseedWarning,
+        match=r"hyperparameter 'k': its default 1 is not on its own grid .*nearest grid value \d+",
+    ):
+        value = codec.defaults()["k"]
+    assert value != 1 and codec.is_valid({"k": value})
+    codec.defaults()  # warned once per hyperparameter: no second warning

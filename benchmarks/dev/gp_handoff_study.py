@@ -11,9 +11,10 @@ Each record also counts exact repeats and near-repeats (a proposal within
 Problem sets:
 
 * ``dev``: the problems the design choices were tuned on: Hartmann3, Levy
-  (2-d and 4-d), Rosenbrock (3-d), Styblinski-Tang (4-d), Six-Hump Camel
-  and ``dev_mixed``, a conditional mixed space defined below. None of them
-  is a committed benchmark problem.
+  (2-d and 4-d), Rosenbrock (3-d), Styblinski-Tang (4-d), Six-Hump Camel,
+  ``dev_mixed``, a conditional mixed space defined below, and
+  ``dev_basins``, a multimodal mixed space (``dev_multimodal.py``). None of
+  them is a committed benchmark problem.
 * ``check``: ``branin``, ``hartmann6`` and ``mixed`` from
   ``ktseed.bench.problems``, looked at only after the design was frozen.
 
@@ -293,8 +294,31 @@ def dev_problems() -> dict[str, DevProblem]:
         Box("camel6", [(-3.0, 3.0), (-2.0, 2.0)], camel6, -1.031628453489877),
         DevMixed(),
         DevCategorical(),
+        _dev_basins(),
     ]
     return {p.name: p for p in problems}
+
+
+class _Wrapped(DevProblem):
+    """A ``ktseed.bench`` problem object as a development problem."""
+
+    def __init__(self, problem: Any) -> None:
+        self.problem = problem
+        self.name = problem.base_name
+        self.optimum = float(problem.exact_minimum()[0])
+
+    def space(self) -> Any:
+        return self.problem.space()
+
+    def evaluate(self, values: Mapping[str, Any]) -> float:
+        return float(self.problem.evaluate(values))
+
+
+def _dev_basins() -> DevProblem:
+    """``dev_basins`` (``dev_multimodal.py``, beside this script)."""
+    from dev_multimodal import DevBasins
+
+    return _Wrapped(DevBasins())
 
 
 class CheckProblem(DevProblem):

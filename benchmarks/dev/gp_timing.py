@@ -15,6 +15,10 @@ and maximum wall-clock seconds and the median CPU seconds of the process
 the development machine is shared. The proposer is stateless, so every
 repeat does the full work.
 
+The suite runs the same timing as its ``gp_cost`` measure (``ktseed bench
+--tasks measures``; ``ktseed.bench.measures.gp.gp_cost_times``); this
+script keeps the options (``--options``) for development.
+
 Optuna's ``GPSampler`` (the peer) is timed on the same observations when
 ``torch`` is importable: the trials are added with ``study.add_trial`` and
 one ``study.ask`` (which fits its GP and optimises its acquisition) is
@@ -45,50 +49,18 @@ from typing import Any
 
 import numpy as np
 
+from ktseed.bench.measures.gp import cost_history
+from ktseed.bench.measures.gp import cost_objective
+from ktseed.bench.measures.gp import cost_observations
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
-def objective(u: np.ndarray) -> np.ndarray:
-    """The smooth synthetic objective, row-wise on unit-cube points."""
-    d = u.shape[1]
-    weights = np.linspace(1.0, 3.0, d)
-    centre = np.linspace(0.3, 0.7, d)
-    quadratic = ((u - centre) ** 2 * weights).sum(axis=1)
-    return quadratic + 0.1 * np.sin(5.0 * u).sum(axis=1)
-
-
-def history(d: int, n: int, seed: int = 0) -> np.ndarray:
-    """``n`` unit-cube points shaped like a search history."""
-    import warnings
-
-    from scipy.stats import qmc
-
-    rng = np.random.default_rng(seed)
-    k = max(n // 3, 1)
-    with warnings.catch_warnings():  # k is rarely a power of two
-        warnings.simplefilter("ignore", UserWarning)
-        design = qmc.Sobol(d, scramble=True, rng=rng).random(k)
-    spread = np.linspace(0.15, 0.015, n - k)[:, None]
-    centre = np.linspace(0.3, 0.7, d)
-    local = centre + spread * rng.standard_normal((n - k, d))
-    return np.clip(np.vstack([design, local]), 0.0, 1.0 - 1e-9)[:n]
-
-
-def observations(d: int, n: int) -> tuple[Any, list[tuple[dict, float]]]:
-    """The codec and ``(values, y)`` pairs for one problem size."""
-    import keras_tuner as kt
-
-    from ktseed.space import SpaceCodec
-
-    hp = kt.HyperParameters()
-    for j in range(d):
-        hp.Float(f"x{j}", 0.0, 1.0)
-    codec = SpaceCodec(hp)
-    u = history(d, n)
-    values = codec.decode(u)
-    x = np.array([[v[f"x{j}"] for j in range(d)] for v in values])
-    ys = objective(x)
-    return codec, [(v, float(y)) for v, y in zip(values, ys, strict=True)]
+# The observations are the suite's GP-cost measure's (``ktseed bench``'s
+# ``gp_cost``), so this script and the measure time the same calls.
+objective = cost_objective
+history = cost_history
+observations = cost_observations
 
 
 def timed(call: Callable[[], Any], repeats: int) -> dict[str, float]:

@@ -10,13 +10,12 @@ imported only when an oracle, tuner or codec is first used.
 
 from __future__ import annotations
 
-import importlib
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 from typing import TYPE_CHECKING
-from typing import Any
 
 from ktseed import checks
+from ktseed._lazy import lazy_attributes
 from ktseed.errors import DataSourceError
 from ktseed.errors import DesignTooLargeError
 from ktseed.errors import HandoffConfigError
@@ -35,6 +34,7 @@ from ktseed.initializers import FixedInitializer
 from ktseed.initializers import HaltonInitializer
 from ktseed.initializers import Initializer
 from ktseed.initializers import LatinHypercubeInitializer
+from ktseed.initializers import NoInitializer
 from ktseed.initializers import PortfolioInitializer
 from ktseed.initializers import PortfolioReport
 from ktseed.initializers import PriorRunInitializer
@@ -72,18 +72,7 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module 'ktseed' has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_attributes("ktseed", globals(), _LAZY)
 
 
 __all__ = [
@@ -103,6 +92,7 @@ __all__ = [
     "HaltonInitializer",
     "Initializer",
     "LatinHypercubeInitializer",
+    "NoInitializer",
     "PortfolioInitializer",
     "PortfolioReport",
     "PriorRunInitializer",

@@ -15,15 +15,18 @@ Run ``ktseed <command> --help`` for the options of each.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import copy
 import json
-import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from typing import TextIO
 
 from ktseed.commands import CommandError
+from ktseed.commands import quiet_tensorflow
 from ktseed.errors import KtseedError
 
 
@@ -73,25 +76,34 @@ def _cmd_list(args: argparse.Namespace, out: TextIO) -> int:
 
 
 # --------------------------------------------------------------- preview
-def load_space_file(path: str) -> Any:
-    """Reads a search space from a JSON file.
+#: The name of the file of a KerasTuner project that holds its space.
+ORACLE_FILE = "oracle.json"
 
-    Accepts ``HyperParameters.get_config()`` output (a dict with ``"space"``)
-    or a KerasTuner ``oracle.json`` (its ``"hyperparameters"`` entry).
+
+def read_space_config(path: str) -> dict[str, Any]:
+    """Reads a search space's config from a file or a project directory.
+
+    Accepts a JSON file with ``HyperParameters.get_config()`` output (a dict
+    with ``"space"``), a KerasTuner ``oracle.json`` (its
+    ``"hyperparameters"`` entry), or a KerasTuner project directory (the
+    ``<directory>/<project_name>`` folder that holds ``oracle.json``).
+    Nothing is imported: the result is the plain config.
 
     Raises:
         CommandError: Naming the file and what is wrong with it.
     """
-    import keras_tuner as kt
-
     file = Path(path)
-    if not file.is_file():
+    if file.is_dir():
+        if not (file / ORACLE_FILE).is_file():
+            raise CommandError(_not_a_project_message(path, file))
+        file = file / ORACLE_FILE
+    elif not file.is_file():
         msg = f"space file '{path}' does not exist."
         raise CommandError(msg)
     try:
         config = json.loads(file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        msg = f"space file '{path}' is not valid JSON: {error}."
+        msg = f"space file '{file}' is not valid JSON: {error}."
         raise CommandError(msg) from error
     if isinstance(config, dict) and "hyperparameters" in config:
         config = config["hyperparameters"]
@@ -99,15 +111,78 @@ def load_space_file(path: str) -> Any:
         config.get("space"), list
     ):
         msg = (
-            f"space file '{path}' must hold HyperParameters.get_config() "
+            f"space file '{file}' must hold HyperParameters.get_config() "
             "output (a JSON object with a 'space' list) or an oracle.json."
         )
         raise CommandError(msg)
+    return config
+
+
+def _not_a_project_message(path: str, directory: Path) -> str:
+    projects = sorted(
+        child.name
+        for child in directory.iterdir()
+        if (child / ORACLE_FILE).is_file()
+    )
+    found = (
+        "; it holds the KerasTuner projects "
+        + ", ".join(f"'{directory / name}'" for name in projects)
+        + ": pass one of them"
+        if projects
+        else ""
+    )
+    return (
+        f"space directory '{path}' has no {ORACLE_FILE}{found}. `--space` "
+        "takes a KerasTuner project directory (the <directory>/"
+        f"<project_name> folder that holds {ORACLE_FILE}), its "
+        f"{ORACLE_FILE}, or a JSON file with HyperParameters.get_config() "
+        "output."
+    )
+
+
+def load_space_file(path: str) -> Any:
+    """Reads a search space from a JSON file or a project directory.
+
+    Accepts ``HyperParameters.get_config()`` output (a dict with
+    ``"space"``), a KerasTuner ``oracle.json`` (its ``"hyperparameters"``
+    entry), or a KerasTuner project directory that holds an
+    ``oracle.json``.
+
+    Returns:
+        A ``keras_tuner.HyperParameters``.
+
+    Raises:
+        CommandError: Naming the file and what is wrong with it.
+    """
+    return _kerastuner_space(read_space_config(path), path)
+
+
+def _kerastuner_space(config: dict[str, Any], path: str) -> Any:
+    import keras_tuner as kt
+
     try:
         return kt.HyperParameters.from_config(config)
     except Exception as error:
         msg = f"space file '{path}' is not a valid search space: {error}."
         raise CommandError(msg) from error
+
+
+def _space_codec(config: dict[str, Any], path: str) -> Any:
+    """A codec for ``config``, without KerasTuner when it can be read so.
+
+    :mod:`ktseed.space.light` reads KerasTuner's five hyperparameter kinds
+    with KerasTuner's own rules; for anything else (or a config that
+    KerasTuner must reject, with its own message) KerasTuner reads it.
+    """
+    from ktseed.space import SpaceCodec
+    from ktseed.space.light import UnsupportedSpaceError
+    from ktseed.space.light import light_codec
+
+    try:
+        return light_codec(config)
+    except UnsupportedSpaceError:
+        # KerasTuner's from_config changes the dict it reads.
+        return SpaceCodec(_kerastuner_space(copy.deepcopy(config), path))
 
 
 def _parse_initializer(text: str) -> Any:
@@ -121,19 +196,58 @@ def _parse_initializer(text: str) -> Any:
     return text
 
 
-def _cmd_preview(args: argparse.Namespace, out: TextIO) -> int:
+def _make_initializer(spec: Any) -> Any:
+    """``make_initializer`` with a command-line remedy for a bare name."""
+    from ktseed.errors import InitializerConfigError
+    from ktseed.registry import get_initializer_class
     from ktseed.registry import make_initializer
-    from ktseed.space import SpaceCodec
 
+    try:
+        return make_initializer(spec)
+    except InitializerConfigError as error:
+        if not (
+            isinstance(spec, str) and isinstance(error.__cause__, TypeError)
+        ):
+            raise
+        needed = _required_arguments(get_initializer_class(spec))
+        example = ", ".join(
+            [json.dumps({"name": spec})[1:-1]] + [f'"{n}": ...' for n in needed]
+        )
+        msg = (
+            f"initializer '{spec}' needs arguments ({error.__cause__}); on a "
+            "command line, give them in a JSON object: --initializer "
+            f"'{{{example}}}'."
+        )
+        raise CommandError(msg) from error
+
+
+def _required_arguments(cls: type) -> list[str]:
+    """The constructor arguments of ``cls`` that have no default."""
+    import inspect
+
+    try:
+        parameters = inspect.signature(cls).parameters.values()
+    except (TypeError, ValueError):  # pragma: no cover - C or odd classes
+        return []
+    return [
+        p.name
+        for p in parameters
+        if p.default is inspect.Parameter.empty
+        and p.kind
+        in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]
+
+
+def _cmd_preview(args: argparse.Namespace, out: TextIO) -> int:
     spec = _parse_initializer(args.initializer)
-    initializer = make_initializer(spec)
+    initializer = _make_initializer(spec)
     if args.space:
-        space = load_space_file(args.space)
+        codec = _space_codec(read_space_config(args.space), args.space)
         source = args.space
     else:
-        from ktseed.examples import example_space
+        from ktseed._example_config import EXAMPLE_SPACE_CONFIG
 
-        space = example_space()
+        codec = _space_codec(EXAMPLE_SPACE_CONFIG, "the built-in example")
         source = "the built-in example space"
     overrides: dict[str, Any] = {}
     if args.n is not None:
@@ -152,7 +266,6 @@ def _cmd_preview(args: argparse.Namespace, out: TextIO) -> int:
             )
             raise CommandError(msg)
         initializer = type(initializer).from_config({**config, **overrides})
-    codec = SpaceCodec(space)
     points = initializer.generate(codec, max_trials=args.max_trials)
     if args.format == "json":
         out.write(json.dumps(points, indent=2) + "\n")
@@ -286,18 +399,33 @@ def _register_demo(commands: Any) -> None:
 _EXTRA_COMMANDS.append(_register_demo)
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """Prints a warning as ``warning: <message>``, without a source line."""
+    stream = file if file is not None else sys.stderr
+    with contextlib.suppress(OSError):  # stderr closed: nothing to tell
+        stream.write(f"warning: {message}\n")
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Runs the ``ktseed`` command; returns the exit status."""
-    # TensorFlow's C++ start-up banner is noise on a command line.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    quiet_tensorflow()  # before any subcommand imports TensorFlow
     out = out or sys.stdout
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        status: int = args.handler(args, out)
-    except (CommandError, KtseedError) as error:
-        sys.stderr.write(f"ktseed {args.command}: error: {error}\n")
-        return 2
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        try:
+            status: int = args.handler(args, out)
+        except (CommandError, KtseedError) as error:
+            sys.stderr.write(f"ktseed {args.command}: error: {error}\n")
+            return 2
     return status
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import shutil
 import tempfile
 import time
@@ -22,6 +21,8 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 from typing import TextIO
+
+from ktseed.commands import quiet_tensorflow
 
 #: Objective of both runs.
 OBJECTIVE = "val_accuracy"
@@ -231,7 +232,7 @@ def write_results(results: list[RunResult], folder: Path) -> tuple[Path, Path]:
 
 def run_demo(args: argparse.Namespace, out: TextIO) -> int:
     """The ``ktseed demo`` command."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    quiet_tensorflow()
     folder = Path(args.out)
     out.write(
         f"ktseed demo: digits MLP, {args.budget} trials per run, seed "

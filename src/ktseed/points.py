@@ -31,7 +31,7 @@ def point_key(values: Mapping[str, Any]) -> PointKey:
     uses the same rule, so two points are duplicates here exactly when
     KerasTuner would call them duplicates.
     """
-    return tuple(sorted((str(k), str(v)) for k, v in values.items()))
+    return tuple((str(k), str(values[k])) for k in sorted(values, key=str))
 
 
 @dataclass

@@ -56,6 +56,7 @@ _BUILTINS: dict[str, str] = {
     "prior_run": "ktseed.initializers.prior_run:PriorRunInitializer",
     "portfolio": "ktseed.initializers.portfolio:PortfolioInitializer",
     "chain": "ktseed.initializers.chain:ChainInitializer",
+    "none": "ktseed.initializers.none:NoInitializer",
 }
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -315,7 +316,7 @@ def get_initializer_class(name: str) -> type[Initializer]:
     return _REGISTRY.get(name).load()
 
 
-InitializerSpec = str | Mapping[str, Any] | Initializer
+InitializerSpec = str | Mapping[str, Any] | Initializer | None
 
 
 def make_initializer(spec: InitializerSpec) -> Initializer:
@@ -324,8 +325,8 @@ def make_initializer(spec: InitializerSpec) -> Initializer:
     Args:
         spec: A registered name (``"sobol"``), a dict
             ``{"name": "lhs", **kwargs}`` (what ``get_config()`` returns),
-            or an :class:`~ktseed.initializers.base.Initializer`, returned
-            as is.
+            an :class:`~ktseed.initializers.base.Initializer`, returned
+            as is, or ``None`` for no design (``"none"``).
 
     Returns:
         The initializer.
@@ -342,6 +343,8 @@ def make_initializer(spec: InitializerSpec) -> Initializer:
     """
     if isinstance(spec, Initializer):
         return spec
+    if spec is None:
+        spec = "none"
     if isinstance(spec, str):
         cls = get_initializer_class(spec)
         try:
@@ -354,14 +357,7 @@ def make_initializer(spec: InitializerSpec) -> Initializer:
             )
             raise InitializerConfigError(msg) from error
     if isinstance(spec, Mapping):
-        name = spec.get("name")
-        if not isinstance(name, str):
-            msg = (
-                "An initializer dict needs a 'name' key with a registered "
-                f"name (got keys {sorted(map(str, spec))})."
-            )
-            raise InitializerConfigError(msg)
-        return get_initializer_class(name).from_config(spec)
+        return _named_class(spec, "An initializer dict").from_config(spec)
     msg = (
         "`initializer` must be a registered name, a dict "
         "{'name': ..., **kwargs} or an Initializer instance; got "
@@ -381,14 +377,20 @@ def make_saved_initializer(config: Mapping[str, Any]) -> Initializer:
         UnknownInitializerError: For a name no longer registered.
         InitializerConfigError: For a config without ``"name"``.
     """
+    cls = _named_class(config, "A saved initializer config")
+    return cls.from_saved_config(config)
+
+
+def _named_class(config: Mapping[str, Any], what: str) -> type[Initializer]:
+    """The class a config's ``"name"`` names; a missing name is an error."""
     name = config.get("name")
     if not isinstance(name, str):
         msg = (
-            "A saved initializer config needs a 'name' key "
+            f"{what} needs a 'name' key with a registered name "
             f"(got keys {sorted(map(str, config))})."
         )
         raise InitializerConfigError(msg)
-    return get_initializer_class(name).from_saved_config(config)
+    return get_initializer_class(name)
 
 
 __all__ = [

@@ -247,8 +247,9 @@ class DesignSchedule:
                 "observations (for example `prior_run` with "
                 f"mode='observe'), which {self.capacity.owner} cannot use: "
                 "only SeededBayesianOptimizationOracle feeds observations to "
-                "a model. Use mode='replay' to re-run the best prior "
-                "configurations instead."
+                "a model (and SeededHyperbandOracle with handoff='gp'). Use "
+                "mode='replay' to re-run the best prior configurations "
+                "instead."
             )
             raise InitializerConfigError(msg)
         self._config = effective.get_config()

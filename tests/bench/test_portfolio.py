@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from ktseed import SpaceCodec
+from ktseed.bench import portfolio_plan
 from ktseed.bench import portfolio_report
 from ktseed.bench import portfolio_svm
 from ktseed.bench import suites
@@ -17,9 +18,12 @@ from ktseed.bench.portfolio_family import cond_family
 from ktseed.bench.portfolio_family import mixed_family
 from ktseed.bench.portfolio_family import most_similar
 from ktseed.bench.portfolio_task import PortfolioTask
+from ktseed.bench.portfolio_task import family_task_names
+from ktseed.bench.portfolio_task import family_tasks
 from ktseed.bench.portfolio_task import run_portfolio
 from ktseed.bench.problems import Mixed
 from ktseed.bench.problems import MixedConditional
+from ktseed.bench.tasks import Suite
 from ktseed.cli import main
 
 
@@ -94,6 +98,17 @@ def test_svm_table_is_exact_and_cached(tiny_grid, tmp_path, monkeypatch):
     assert again.optimum == task.optimum
 
 
+def test_task_names_without_the_table_match_the_tasks(tiny_grid, tmp_path):
+    settings = PortfolioTask(tasks=3, svm_grid=tiny_grid)
+    names = family_task_names(settings)
+    for family in ("mixed", "mixed_cond"):
+        built = family_tasks(family, settings, tmp_path)
+        assert names[family] == [task.name for task in built]
+    datasets = portfolio_svm.SVM_DATASETS[:1]
+    (task,) = portfolio_svm.svm_family(tiny_grid, datasets)
+    assert names["svm"][0] == task.name
+
+
 # ------------------------------------------------------------------- cells
 TINY = PortfolioTask(
     name="tiny",
@@ -163,12 +178,53 @@ def test_settings_presets_and_overrides():
     )
 
 
+def test_cells_are_seed_major():
+    settings = PortfolioTask.preset("reduced")
+    cells = settings.cells()
+    assert len(cells) == 3 * 8 * 20
+    # Every task of every family gets seed 1 before any gets seed 10001.
+    assert {seed for _, _, seed, _ in cells[:24]} == {1}
+    assert [(f, h) for f, h, _, _ in cells[:9]] == [
+        *(("mixed", h) for h in range(8)),
+        ("mixed_cond", 0),
+    ]
+    searched = [c for c in cells if c[3]]
+    assert len(searched) == 3 * 8 * 10
+    assert sum("stock" in c[3] for c in cells) == 3 * 2 * 1
+
+
+def test_estimate_follows_the_searches():
+    gp = portfolio_plan.search_seconds("gp", 6.0, 30, 8)
+    stock = portfolio_plan.search_seconds("stock", 6.0, 30, 8)
+    assert 0 < gp < stock
+    assert portfolio_plan.search_seconds("gp", 6.0, 30, 30) == 0.3
+    assert portfolio_plan.cell_seconds(TINY, 6.0, ()) == (
+        portfolio_plan.CELL_SECONDS
+    )
+    both = portfolio_plan.cell_seconds(TINY, 6.0, ("gp", "stock"))
+    assert both == pytest.approx(
+        portfolio_plan.CELL_SECONDS
+        + 4
+        * sum(
+            portfolio_plan.search_seconds(h, 6.0, TINY.budget, 3)
+            for h in ("gp", "stock")
+        )
+    )
+
+
 def test_list_shows_the_portfolio_plan():
     out = io.StringIO()
     assert main(["bench", "--suite", "quick", "--list"], out=out) == 0
-    assert (
-        "portfolio: quick: mixed, svm | 4 tasks, 2 held out" in out.getvalue()
-    )
+    text = out.getvalue()
+    assert "portfolio: quick: mixed, svm | 4 tasks, 2 held out" in text
+    assert "portfolio: 8 cells (4 with GP-hand-off searches" in text
+    out = io.StringIO()
+    argv = ["bench", "--suite", "full", "--tasks", "portfolio", "--list"]
+    assert main([*argv, "--repeats", "2"], out=out) == 0
+    text = out.getvalue()
+    assert "portfolio: full: mixed, mixed_cond, svm | 8 tasks" in text
+    assert "48 cells (48 with GP-hand-off searches, 48 with" in text
+    assert "search:" not in text and "multifidelity:" not in text
 
 
 # ------------------------------------------------------------ run, report
@@ -192,6 +248,28 @@ def test_run_resumes_and_reports(tmp_path):
     section = portfolio_report.markdown_section(out)
     assert section[0] == "## Portfolio (leave one task out)"
     assert portfolio_report.markdown_section(tmp_path / "none") == []
+    keys = sorted(json.loads(line)["key"] for line in lines)
+    (left,) = portfolio_plan.plan_lines(TINY, finished=keys)[2:]
+    assert left.endswith("for the 0 not yet finished")
+    (left,) = portfolio_plan.plan_lines(TINY)[2:]
+    assert left.endswith("for the 1 not yet finished")
+
+
+def test_the_suite_runs_and_reports_the_portfolio_task(tmp_path):
+    suite = Suite(name="tiny", search=(), warmstart=None, portfolio=TINY)
+    result = suites.run_suite(
+        suite, tmp_path, tasks=("portfolio",), stream=io.StringIO()
+    )
+    (key,) = result.outcome.ran
+    assert key.startswith("mixed|mixed-0|seed=1|")
+    assert result.outcome.failed == []
+    assert tmp_path / "portfolio" / "results.md" in result.files
+    text = (tmp_path / "results.md").read_text()
+    assert "## Portfolio (leave one task out)" in text
+    again = suites.run_suite(
+        suite, tmp_path, tasks=("portfolio",), stream=io.StringIO()
+    )
+    assert (again.outcome.ran, again.outcome.skipped) == ([], [key])
 
 
 def record(task, seed, design, scores, kind="design", handoff=None):

@@ -222,6 +222,17 @@ def test_config_is_json_and_registered(family):
     assert get_initializer_class("portfolio") is PortfolioInitializer
 
 
+def test_registry_by_name_dict_and_instance(family):
+    init = PortfolioInitializer(sources(family, [0, 1]), n_points=2)
+    assert make_initializer(init) is init
+    assert make_initializer({"name": "portfolio", **init.get_config()}) == init
+    # By name alone there are no sources: a config error that says so.
+    with pytest.raises(InitializerConfigError, match="'sources'"):
+        make_initializer("portfolio")
+    with pytest.raises(InitializerConfigError, match="`sources` is empty"):
+        make_initializer({"name": "portfolio", "sources": []})
+
+
 # ------------------------------------------------------------- space drift
 def test_space_drift_warns_once_per_source(family):
     hp = kt.HyperParameters()

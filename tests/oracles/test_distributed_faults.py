@@ -218,3 +218,53 @@ def test_an_invalid_design_fails_the_chief_before_any_trial(tmp_path):
     assert elapsed < 60, f"the chief took {elapsed:.0f} s to fail"
     assert events(logs) == []  # no worker started a trial
     assert not list((directory / "dist").glob("trial_*"))
+
+
+def test_a_hyperband_gp_search_runs_no_candidate_twice(tmp_path):
+    """Chief and two workers; the GP proposes while the other worker runs."""
+    port = portpicker.pick_unused_port()
+    directory, logs = tmp_path / "project", tmp_path / "logs"
+    logs.mkdir()
+    extra = ("--oracle", "hyperband_gp", "--seconds", "0.3")
+    processes = {
+        name: start(name, port, directory, logs, *extra)
+        for name in ("chief", "tuner0", "tuner1")
+    }
+    finish(processes)
+
+    project = directory / "dist"
+    state = json.loads((project / "oracle.json").read_text())
+    trials = {
+        p.name[len("trial_") :]: json.loads((p / "trial.json").read_text())
+        for p in project.glob("trial_*")
+    }
+    # One Hyperband iteration (max_epochs=9, factor=3): 17 new candidates
+    # and 6 promotions, every one run once, by one of the two workers.
+    assert len(trials) == 23
+    assert all(t["status"] == "COMPLETED" for t in trials.values())
+    ended = Counter(e["trial"] for e in events(logs) if e["event"] == "end")
+    assert sorted(ended) == sorted(trials) and set(ended.values()) == {1}
+    assert {e["tuner"] for e in events(logs)} == {"tuner0", "tuner1"}
+    values = {t: trials[t]["hyperparameters"]["values"] for t in trials}
+    candidates = [
+        json.dumps(
+            {k: v for k, v in v.items() if not k.startswith("tuner/")},
+            sort_keys=True,
+        )
+        for v in values.values()
+        if v["tuner/round"] == 0
+    ]
+    assert len(candidates) == 17
+    assert len(set(candidates)) == 17, "a candidate ran twice"
+    # The design ran first, in order; the GP proposed several candidates.
+    hp = kt.HyperParameters.from_config(state["hyperparameters"])
+    design = ktseed.make_initializer(DESIGN).generate(hp)
+    design_ids = sorted(state["ktseed"]["design_trials"])
+    assert [
+        {k: v for k, v in values[t].items() if not k.startswith("tuner/")}
+        for t in design_ids
+    ] == design
+    proposed = state["ktseed"]["hyperband"]["handoff_trials"]
+    assert len(proposed) >= 3
+    assert all(values[t]["tuner/round"] == 0 for t in proposed)
+    assert state["ongoing_trials"] == {}

@@ -91,6 +91,18 @@ def make_oracle(kind: str) -> Any:
             handoff=GPHandoff(n_candidates=64, n_restarts=2),
             **common,
         )
+    if kind == "hyperband_gp":
+        # Two iterations: the second one's candidates find d + 1 = 4
+        # results at one budget, so (in the short run) the model proposes
+        # trials 0010 and 0011, the random share draws 0007-0009 and a
+        # candidate without enough results falls back to random (0004).
+        return ktseed.SeededHyperbandOracle(
+            max_epochs=9 if LONG else 3,
+            factor=3,
+            hyperband_iterations=2,
+            handoff=GPHandoff(n_candidates=64, n_restarts=2),
+            **common,
+        )
     return ktseed.SeededHyperbandOracle(
         max_epochs=9 if LONG else 3, factor=3, **common
     )
@@ -116,6 +128,7 @@ def run_search(directory: str, kind: str) -> list[dict[str, Any]]:
             "status": oracle.trials[trial_id].status,
             "score": oracle.trials[trial_id].score,
             "design_index": oracle.design_index(trial_id),
+            "handoff": getattr(oracle, "handoff_trials", {}).get(trial_id),
         }
         for trial_id in sorted(oracle.trials)
     ]
@@ -263,7 +276,7 @@ def keys(trials: list[dict[str, Any]]) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "kind", ["random", "bayesian", "bayesian_gp", "hyperband"]
+    "kind", ["random", "bayesian", "bayesian_gp", "hyperband", "hyperband_gp"]
 )
 def test_every_write_point_resumes_to_the_uninterrupted_run(tmp_path, kind):
     directory = str(tmp_path / "reference")
@@ -283,6 +296,8 @@ def test_every_write_point_resumes_to_the_uninterrupted_run(tmp_path, kind):
     assert [t["values"] for t in reference if t["design_index"] is not None][
         :1
     ] and len(events) > 10
+    if kind == "hyperband_gp":
+        assert sum(t["handoff"] is not None for t in reference) >= 2
 
     failures = []
     for index in range(len(events)):

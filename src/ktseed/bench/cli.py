@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from typing import TextIO
 
@@ -33,10 +35,12 @@ def register(subparsers: Any) -> None:
         help="run the benchmark suite and write results and plots",
         description=(
             "Run ktseed's benchmark: seeded and stock KerasTuner oracles "
-            "and Optuna peers on synthetic problems with known optima, a "
-            "small Keras MLP, and a warm-start task. Writes raw JSONL, "
-            "summary.csv, results.md and PNG plots into --out. Re-running "
-            "resumes (finished cells are skipped)."
+            "and peers (Optuna, SMAC3, scikit-optimize, Ax) on synthetic "
+            "problems with known optima and training problems, a "
+            "warm-start task, a parallel-workers task and overhead "
+            "measures. Writes raw JSONL, summary.csv, results.md and PNG "
+            "plots into --out. Re-running resumes (finished cells are "
+            "skipped)."
         ),
     )
     parser.add_argument(
@@ -51,14 +55,17 @@ def register(subparsers: Any) -> None:
         type=_names,
         default=None,
         help="comma-separated problems to keep or add (branin, hartmann6, "
-        "log_rosenbrock, mixed, mixed_cond, digits_mlp)",
+        "log_rosenbrock, mixed, mixed_cond, digits_mlp, mixed10, rosen20, "
+        "basins, gbm_cancer, svm_digits; multi-fidelity: mf_branin, "
+        "mf_hartmann6, mf_mixed_cond, mf_digits_mlp)",
     )
     parser.add_argument(
         "--strategies",
         type=_names,
         default=None,
-        help="comma-separated strategies for the search task, e.g. "
-        "bayesian/stock,bayesian/sobol,optuna/tpe (see `--list`)",
+        help="comma-separated strategies for the search and peers tasks, "
+        "e.g. bayesian/stock,bayesian/sobol,optuna/tpe,smac/bb (see "
+        "`--list`)",
     )
     parser.add_argument(
         "--repeats", type=int, default=None, help="seeds per cell (1..N)"
@@ -76,8 +83,8 @@ def register(subparsers: Any) -> None:
         "--tasks",
         type=_names,
         default=None,
-        help="comma-separated subset of search,warmstart,measures,"
-        "portfolio (default: all)",
+        help="comma-separated subset of search,warmstart,peers,parallel,"
+        "measures,multifidelity,portfolio (default: all)",
     )
     parser.add_argument(
         "--out",
@@ -106,7 +113,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--list",
         action="store_true",
-        help="print the suite's problems, strategies and cells, and exit",
+        help="print the suite's problems, strategies, cells and estimated "
+        "duration (for --workers; cells already in --out are not counted), "
+        "and exit",
     )
     parser.add_argument(
         "--progress-interval",
@@ -119,9 +128,8 @@ def register(subparsers: Any) -> None:
 
 def handler(args: argparse.Namespace, out: TextIO) -> int:
     """Runs ``ktseed bench``; returns the exit status."""
-    from pathlib import Path
-
     from ktseed.bench import suites as s
+    from ktseed.bench.multifidelity.suite import build_cells as mf_build_cells
     from ktseed.commands import CommandError
 
     if args.report_only:
@@ -151,15 +159,32 @@ def handler(args: argparse.Namespace, out: TextIO) -> int:
     )
     cells = s.build_cells(suite, tasks)
     if args.list:
-        _print_plan(suite, cells, out)
+        _print_plan(
+            suite,
+            cells,
+            out,
+            tasks=tasks,
+            workers=workers,
+            finished=_portfolio_done(Path(args.out)),
+        )
+        out.write(
+            "\n".join(_estimate(suite, cells, Path(args.out), tasks, workers))
+            + "\n"
+        )
         return 0
     command = (
         "ktseed bench " + " ".join(shlex.quote(a) for a in sys.argv[2:])
         if sys.argv[1:2] == ["bench"]
         else "ktseed bench"
     )
+    mf_runs = (
+        len(mf_build_cells(suite.multifidelity))
+        if "multifidelity" in tasks
+        else 0
+    )
     out.write(
-        f"ktseed bench: suite {suite.name}, {len(cells)} cells, "
+        f"ktseed bench: suite {suite.name}, {len(cells)} cells"
+        f"{f' + {mf_runs} multifidelity runs' if mf_runs else ''}, "
         f"{workers} worker(s), output {args.out}\n"
     )
     out.flush()
@@ -196,30 +221,99 @@ def handler(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _print_plan(suite: Any, cells: Any, out: TextIO) -> None:
+def _describe(kind: str, task: Any) -> str:
+    """One plan line: the task, its problems and its settings."""
+    from ktseed.bench.stats import ladder
+
+    settings = [f"budget {task.budget}"]
+    if kind == "peers":
+        points = ", ".join(str(k) for _, k in ladder(task.budget))
+        settings[0] += f" (read at {points})"
+    if kind == "warmstart":
+        settings.append(f"prior {task.prior_budget}")
+    else:
+        settings.append(f"design {task.design_size}")
+    if kind == "parallel":
+        settings.append(f"k in {', '.join(map(str, task.concurrency))}")
+    settings.append(f"{task.repeats} seeds")
+    return f"{kind}: {', '.join(task.problems)} | {', '.join(settings)}"
+
+
+def _print_plan(
+    suite: Any,
+    cells: Any,
+    out: TextIO,
+    *,
+    tasks: Sequence[str] = ("search", "warmstart"),
+    workers: int = 1,
+    finished: Sequence[str] = (),
+) -> None:
+    from ktseed.bench.multifidelity.suite import plan_lines
+    from ktseed.bench.plan import named_tasks
+    from ktseed.bench.portfolio_plan import plan_lines as portfolio_plan_lines
     from ktseed.bench.strategies import parse_strategy
     from ktseed.bench.strategies import unavailable_reason
 
-    for task in suite.search:
-        out.write(
-            f"search: {', '.join(task.problems)} | budget {task.budget}, "
-            f"design {task.design_size}, {task.repeats} seeds\n"
-        )
+    for kind, task in named_tasks(suite):
+        if kind not in tasks:
+            continue
+        out.write(_describe(kind, task) + "\n")
         for name in task.strategies:
             reason = unavailable_reason(parse_strategy(name))
             out.write(f"  {name}{'  [' + reason + ']' if reason else ''}\n")
-    warm = suite.warmstart
-    if warm is not None:
-        out.write(
-            f"warmstart: {', '.join(warm.problems)} | budget {warm.budget}, "
-            f"prior {warm.prior_budget}, {warm.repeats} seeds\n"
+    if "multifidelity" in tasks:
+        out.writelines(
+            f"{line}\n"
+            for line in plan_lines(suite.multifidelity, workers=workers)
         )
-        for name in warm.strategies:
-            reason = unavailable_reason(parse_strategy(name))
-            out.write(f"  {name}{'  [' + reason + ']' if reason else ''}\n")
-    if suite.portfolio is not None:
-        out.write(f"portfolio: {suite.portfolio.describe()}\n")
+    if "portfolio" in tasks:
+        out.writelines(
+            f"{line}\n"
+            for line in portfolio_plan_lines(
+                suite.portfolio, workers=workers, finished=finished
+            )
+        )
     out.write(f"{len(cells)} cells\n")
+
+
+def _portfolio_done(folder: Path) -> list[str]:
+    """Keys of the portfolio cells already in ``<folder>/portfolio``."""
+    from ktseed.bench.portfolio_task import done_keys
+
+    return sorted(done_keys(folder / "portfolio" / "raw.jsonl"))
+
+
+def _estimate(
+    suite: Any, cells: Any, folder: Any, tasks: Sequence[str], workers: int
+) -> list[str]:
+    from dataclasses import asdict
+
+    from ktseed.bench.plan import plan_lines
+    from ktseed.bench.runner import RawStore
+    from ktseed.bench.strategies import parse_strategy
+    from ktseed.bench.strategies import unavailable_reason
+
+    finished = RawStore(folder).finished_keys() if folder.is_dir() else set()
+    skipped = {
+        name
+        for name in {c.strategy for c in cells}
+        if unavailable_reason(parse_strategy(name)) is not None
+    }
+    runnable = [c for c in cells if c.strategy not in skipped]
+    measures = (
+        {k: v for k, v in asdict(suite.measures).items() if v is not None}
+        if "measures" in tasks
+        else {}
+    )
+    lines = plan_lines(
+        runnable, workers=workers, finished=finished, measures=measures
+    )
+    if skipped:
+        lines.append(
+            f"  ({len(cells) - len(runnable)} cells of skipped contenders "
+            f"not counted: {', '.join(sorted(skipped))})"
+        )
+    return lines
 
 
 __all__ = ["handler", "register"]

@@ -6,32 +6,36 @@ current process.
 
 A KerasTuner contender runs through :class:`ObjectiveTuner`, a
 ``keras_tuner.Tuner`` whose ``run_trial`` returns the problem's value (no
-training for synthetic problems), with the project directory in a scratch
-folder that is deleted after the cell. An Optuna contender runs a study with
-the same objective on the same space.
+training for synthetic problems), or, for the cross-validated problems,
+through :class:`CVTuner`, a ``keras_tuner.SklearnTuner``; the project
+directory is a scratch folder that is deleted after the cell. A peer
+(Optuna, SMAC3, scikit-optimize, Ax) runs through
+:mod:`ktseed.bench.peers` with the same objective on the same space.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
 import shutil
 import tempfile
 import time
-import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from typing import Literal
 
 import keras_tuner as kt
 
+from ktseed.bench.peers import run_peer
+from ktseed.bench.peers.base import evaluation_seed
+from ktseed.bench.peers.base import scratch_root
+from ktseed.bench.problems import CVProblem
 from ktseed.bench.problems import Problem
 from ktseed.bench.problems import get_problem
 from ktseed.bench.strategies import Strategy
 from ktseed.bench.strategies import build_oracle
-from ktseed.bench.strategies import make_sampler
 from ktseed.bench.strategies import parse_strategy
-from ktseed.bench.strategies import suggest_values
 from ktseed.space import strip_tuner_keys
 
 #: Version of the raw JSONL record layout.
@@ -42,23 +46,6 @@ SCHEMA_VERSION = 1
 #: seeds are close share draws; half the spacing of the suite's seeds keeps
 #: the prior's draws apart from every new run's (see ``seed_list``).
 PRIOR_SEED_OFFSET = 5_000
-
-
-def evaluation_seed(seed: int, trial_index: int) -> int:
-    """Seed of the ``trial_index``-th evaluation of a run with ``seed``.
-
-    The same for every contender, so trial ``i`` of two strategies with the
-    same seed initialises its model identically (training problems only).
-    """
-    return int(seed) * 1000 + int(trial_index)
-
-
-def scratch_root() -> Path:
-    """A RAM-backed folder for project directories when one exists."""
-    shm = Path("/dev/shm")
-    if shm.is_dir():
-        return shm
-    return Path(tempfile.gettempdir())
 
 
 class ObjectiveTuner(kt.Tuner):
@@ -93,6 +80,50 @@ class ObjectiveTuner(kt.Tuner):
         return {self.problem.metric: value}
 
 
+class CVTuner(kt.SklearnTuner):
+    """``keras_tuner.SklearnTuner`` on a cross-validated problem, logged.
+
+    The objective is ``SklearnTuner``'s own: the mean score over the
+    problem's folds (``cv=problem.cv()``, ``scoring=problem.scorer()``,
+    ``hypermodel=problem.build``), on the development data passed to
+    ``search``.
+
+    Args:
+        problem: The cross-validated problem.
+        **kwargs: Passed to ``keras_tuner.SklearnTuner`` (``oracle``,
+            ``directory``, ``project_name``, ``overwrite``).
+
+    Attributes:
+        log: As for :class:`ObjectiveTuner`.
+    """
+
+    def __init__(self, problem: CVProblem, **kwargs: Any) -> None:
+        super().__init__(
+            hypermodel=problem.build,
+            scoring=problem.scorer(),
+            cv=problem.cv(),
+            **kwargs,
+        )
+        self.problem = problem
+        self.log: list[tuple[str, dict[str, Any], float, float]] = []
+
+    def run_trial(self, trial: Any, *args: Any, **kwargs: Any) -> Any:
+        """``SklearnTuner.run_trial`` (one thread), then the trial is logged."""
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1):
+            metrics = super().run_trial(trial, *args, **kwargs)
+        self.log.append(
+            (
+                str(trial.trial_id),
+                dict(trial.hyperparameters.values),
+                float(metrics[self.problem.metric]),
+                time.perf_counter(),
+            )
+        )
+        return metrics
+
+
 def _design_ids(oracle: Any) -> set[str]:
     ids = getattr(oracle, "design_trial_ids", ())
     if callable(ids):
@@ -124,16 +155,23 @@ def run_keras_tuner(
         design_size=design_size,
         prior=prior,
     )
-    tuner = ObjectiveTuner(
-        problem,
-        seed,
-        oracle=oracle,
-        directory=str(workdir),
-        project_name="run",
-        overwrite=True,
-    )
+    kwargs = {
+        "oracle": oracle,
+        "directory": str(workdir),
+        "project_name": "run",
+        "overwrite": True,
+    }
     start = time.perf_counter()
-    tuner.search(verbose=0)
+    tuner: ObjectiveTuner | CVTuner
+    if isinstance(problem, CVProblem):
+        tuner = CVTuner(problem, **kwargs)
+        x, y, _, _ = problem.data()
+        # SklearnTuner.search has no `verbose`: keep its trial tables quiet.
+        with contextlib.redirect_stdout(io.StringIO()):
+            tuner.search(x, y)
+    else:
+        tuner = ObjectiveTuner(problem, seed, **kwargs)
+        tuner.search(verbose=0)
     design = _design_ids(oracle)
     trials = []
     previous = start
@@ -155,41 +193,21 @@ def run_optuna(
     strategy: Strategy, problem: Problem, *, seed: int, budget: int
 ) -> list[dict[str, Any]]:
     """Runs an Optuna contender on the problem's KerasTuner space."""
-    import optuna
+    return _run_peer(strategy, problem, seed, budget, 0)
 
-    optuna.logging.set_verbosity(optuna.logging.ERROR)
-    space = problem.space()
-    trials: list[dict[str, Any]] = []
-    clock = [time.perf_counter()]
 
-    def objective(trial: Any) -> float:
-        values = suggest_values(trial, space)
-        value = problem.evaluate(
-            values, seed=evaluation_seed(seed, len(trials))
-        )
-        now = time.perf_counter()
-        trials.append(
-            {
-                "trial_id": str(trial.number),
-                "values": values,
-                "value": float(value),
-                "seconds": now - clock[0],
-                "design": False,
-            }
-        )
-        clock[0] = now
-        return float(value)
-
-    direction: Literal["minimize", "maximize"] = (
-        "minimize" if problem.direction == "min" else "maximize"
+def _run_peer(
+    strategy: Strategy, problem: Problem, seed: int, budget: int, design: int
+) -> list[dict[str, Any]]:
+    assert strategy.sampler is not None
+    return run_peer(
+        strategy.family,
+        strategy.sampler,
+        problem,
+        seed=seed,
+        budget=budget,
+        design_size=design,
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        study = optuna.create_study(
-            direction=direction, sampler=make_sampler(strategy, seed)
-        )
-        study.optimize(objective, n_trials=budget)
-    return trials
 
 
 def _prior_run(
@@ -243,8 +261,19 @@ def execute_cell(cell: Mapping[str, Any]) -> list[dict[str, Any]]:
     workdir = Path(tempfile.mkdtemp(prefix="ktseed-bench-", dir=scratch_root()))
     started = time.perf_counter()
     try:
-        if strategy.family == "optuna":
-            trials = run_optuna(strategy, problem, seed=seed, budget=budget)
+        if int(cell.get("concurrency") or 0) > 0:
+            from ktseed.bench.parallel import run_parallel
+
+            trials = run_parallel(
+                strategy,
+                problem,
+                seed=seed,
+                budget=budget,
+                design_size=design_size,
+                workers=int(cell["concurrency"]),
+            )
+        elif strategy.is_peer:
+            trials = _run_peer(strategy, problem, seed, budget, design_size)
         else:
             prior = None
             if strategy.warm is not None:
@@ -273,8 +302,14 @@ def make_records(
     trials: list[dict[str, Any]],
     total_seconds: float,
 ) -> list[dict[str, Any]]:
-    """Turns a run's trials into raw JSONL records."""
+    """Turns a run's trials into raw JSONL records.
+
+    For a cross-validated problem each record also has ``heldout``: the
+    held-out score of the incumbent (the best trial so far by the
+    objective; see :mod:`ktseed.bench.problems.sklearn_cv`).
+    """
     records = []
+    heldout = _heldout_scores(problem, trials)
     best = math.inf if problem.direction == "min" else -math.inf
     elapsed = 0.0
     for index, trial in enumerate(trials):
@@ -317,11 +352,35 @@ def make_records(
                 "values": trial["values"],
             }
         )
+        if heldout is not None:
+            records[-1]["heldout"] = heldout[index]
+        if cell.get("concurrency"):
+            records[-1]["concurrency"] = int(cell["concurrency"])
     return records
+
+
+def _heldout_scores(
+    problem: Problem, trials: list[dict[str, Any]]
+) -> list[float | None] | None:
+    """The incumbent's held-out score after each trial (CV problems)."""
+    if not isinstance(problem, CVProblem):
+        return None
+    sign = 1.0 if problem.direction == "max" else -1.0
+    scores: list[float | None] = []
+    best_value = -math.inf
+    best_score: float | None = None
+    for trial in trials:
+        value = trial["value"]
+        if math.isfinite(value) and sign * value > best_value:
+            best_value = sign * value
+            best_score = problem.holdout_score(trial["values"])
+        scores.append(best_score)
+    return scores
 
 
 __all__ = [
     "SCHEMA_VERSION",
+    "CVTuner",
     "ObjectiveTuner",
     "evaluation_seed",
     "execute_cell",

@@ -42,7 +42,6 @@ from collections.abc import Iterator
 from collections.abc import Sequence
 from concurrent.futures import as_completed
 from dataclasses import asdict
-from dataclasses import dataclass
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -54,153 +53,14 @@ from ktseed.bench.portfolio_cells import run_key
 from ktseed.bench.portfolio_family import FamilyTask
 from ktseed.bench.portfolio_family import cond_family
 from ktseed.bench.portfolio_family import mixed_family
+from ktseed.bench.portfolio_settings import FAMILIES
+from ktseed.bench.portfolio_settings import HANDOFFS
+from ktseed.bench.portfolio_settings import PortfolioTask
 from ktseed.bench.portfolio_svm import svm_family
 from ktseed.bench.portfolio_timing import build_timing
 from ktseed.bench.runner import WORKER_ENV
+from ktseed.bench.runner import RunOutcome
 from ktseed.bench.runner import read_jsonl
-
-#: The families, in run order.
-FAMILIES = ("mixed", "mixed_cond", "svm")
-
-#: The Bayesian oracle's hand-offs: ktseed's GP, KerasTuner's own step.
-HANDOFFS = ("gp", "stock")
-
-#: Seeds 1, 10001, 20001, ...: the rule of ``ktseed.bench.suites.seed_list``
-#: (KerasTuner treats seed 0 as unseeded; spacing keeps its draws apart).
-SEED_SPACING = 10_000
-
-
-@dataclass(frozen=True)
-class PortfolioTask:
-    """Settings of the ``portfolio`` benchmark task.
-
-    Attributes:
-        name: ``"full"``, ``"reduced"``, ``"quick"`` or another label,
-            shown in the results.
-        families: Which families to run (see :data:`FAMILIES`).
-        tasks: Tasks per family (the first ones; at most 8).
-        held_out: How many of them are held out in turn (the first ones).
-        repeats: Seeds per held-out task (designs evaluated).
-        search_repeats: Of those, how many run the searches with the GP
-            hand-off.
-        stock_repeats: Of those, how many also run KerasTuner's GP step,
-        stock_tasks: on this many held-out tasks per family (the first).
-        budget: Trials per search.
-        design_size: Points of every design (``top_k`` of ``prior_run``).
-        prior_trials: Trials of each earlier search.
-        svm_grid: ``"full"`` or ``"quick"`` (the SVM space's grid).
-        timing: ``{"sources", "trials", "n_points", "repeats"}`` of the
-            build-time measure, or ``None``.
-    """
-
-    name: str = "full"
-    families: tuple[str, ...] = FAMILIES
-    tasks: int = 8
-    held_out: int = 8
-    repeats: int = 20
-    search_repeats: int = 20
-    stock_repeats: int = 20
-    stock_tasks: int = 8
-    budget: int = 30
-    design_size: int = 8
-    prior_trials: int = 64
-    svm_grid: str = "full"
-    timing: tuple[tuple[str, int], ...] | None = (
-        ("sources", 10),
-        ("trials", 1000),
-        ("n_points", 16),
-        ("repeats", 5),
-    )
-
-    @classmethod
-    def preset(cls, name: str) -> PortfolioTask:
-        """``"full"`` (the defaults), ``"reduced"`` or ``"quick"``.
-
-        ``reduced`` is what fits in about 45 minutes on one busy core: the
-        designs of every family for 20 seeds, the GP-hand-off searches for
-        10 of them, and KerasTuner's own GP step for 1 seed on 2 held-out
-        tasks per family. ``quick`` is CI's smoke run (under a minute):
-        two families of 4 tasks, 2 held out, 2 seeds, tiny budgets.
-        """
-        if name == "full":
-            return cls()
-        if name == "reduced":
-            return cls(
-                name="reduced",
-                search_repeats=10,
-                stock_repeats=1,
-                stock_tasks=2,
-            )
-        if name == "quick":
-            return cls(
-                name="quick",
-                families=("mixed", "svm"),
-                tasks=4,
-                held_out=2,
-                repeats=2,
-                search_repeats=1,
-                stock_repeats=1,
-                stock_tasks=1,
-                budget=8,
-                design_size=4,
-                prior_trials=20,
-                svm_grid="quick",
-                timing=(
-                    ("sources", 3),
-                    ("trials", 200),
-                    ("n_points", 8),
-                    ("repeats", 2),
-                ),
-            )
-        msg = f"unknown preset '{name}'; expected full, reduced or quick."
-        raise LookupError(msg)
-
-    def customised(
-        self,
-        repeats: int | None = None,
-        budget: int | None = None,
-        design_size: int | None = None,
-    ) -> PortfolioTask:
-        """The command line's ``--repeats``, ``--budget``, ``--design-size``.
-
-        ``repeats`` also caps the searches' seeds.
-        """
-        changed = self
-        if repeats is not None:
-            changed = replace(
-                changed,
-                repeats=repeats,
-                search_repeats=min(self.search_repeats, repeats),
-                stock_repeats=min(self.stock_repeats, repeats),
-            )
-        if budget is not None:
-            changed = replace(changed, budget=budget)
-        if design_size is not None:
-            changed = replace(changed, design_size=design_size)
-        return changed
-
-    def describe(self) -> str:
-        """One line for ``ktseed bench --list``."""
-        return (
-            f"{self.name}: {', '.join(self.families)} | {self.tasks} tasks, "
-            f"{self.held_out} held out, {self.repeats} seeds (searches: "
-            f"{self.search_repeats} GP hand-off, {self.stock_repeats} stock "
-            f"on {self.stock_tasks} task(s)), budget {self.budget}, "
-            f"design {self.design_size}"
-        )
-
-    def seeds(self) -> list[int]:
-        """The seeds of every held-out task."""
-        return [1 + SEED_SPACING * k for k in range(self.repeats)]
-
-    def handoffs(self, held: int, k: int) -> tuple[str, ...]:
-        """The searches of held-out task ``held`` with the ``k``-th seed."""
-        wanted: tuple[str, ...] = ()
-        if k < self.search_repeats:
-            wanted += ("gp",)
-        if k < self.stock_repeats and held < self.stock_tasks:
-            wanted += ("stock",)
-        return wanted
 
 
 def family_tasks(
@@ -222,6 +82,22 @@ def family_tasks(
         )
     msg = f"unknown family '{name}'; expected one of {', '.join(FAMILIES)}."
     raise LookupError(msg)
+
+
+def family_task_names(settings: PortfolioTask) -> dict[str, list[str]]:
+    """The task names of every family, without tabulating the SVM grid."""
+    from ktseed.bench.portfolio_svm import SVM_DATASETS
+
+    names: dict[str, list[str]] = {}
+    for family in settings.families:
+        if family == "svm":
+            datasets = SVM_DATASETS[: settings.tasks]
+            names[family] = [f"svm-{d}" for d in datasets]
+        elif family in ("mixed", "mixed_cond"):
+            names[family] = [f"{family}-{i}" for i in range(settings.tasks)]
+        else:
+            family_tasks(family, settings, Path("."))  # raises LookupError
+    return names
 
 
 @contextlib.contextmanager
@@ -252,6 +128,7 @@ def run_portfolio(
     *,
     workers: int = 1,
     stream: TextIO | None = None,
+    outcome: RunOutcome | None = None,
 ) -> dict[str, Any]:
     """Runs every unfinished cell, then the timing measure.
 
@@ -267,6 +144,8 @@ def run_portfolio(
         out: Its output folder (``<suite out>/portfolio``).
         workers: Worker processes.
         stream: Where progress goes (default ``sys.stderr``).
+        outcome: The suite's outcome, extended with this task's cell keys
+            (``ran``, ``skipped``, ``failed``) and wall time.
 
     Returns:
         ``{"ran", "skipped", "failed", "seconds"}``.
@@ -281,18 +160,17 @@ def run_portfolio(
     started = time.perf_counter()
     todo = []
     skipped = 0
+    names = family_task_names(settings)
     for family in settings.families:
-        tasks = family_tasks(family, settings, out)  # tabulates svm once
-        for held in range(min(settings.held_out, len(tasks))):
-            for k, seed in enumerate(settings.seeds()):
-                wanted = settings.handoffs(held, k)
-                key = run_key(settings, family, tasks[held].name, seed, wanted)
-                if key in finished:
-                    skipped += 1
-                else:
-                    todo.append(
-                        (family, held, seed, settings.handoffs(held, k))
-                    )
+        family_tasks(family, settings, out)  # tabulates svm once
+    for family, held, seed, wanted in settings.cells():
+        key = run_key(settings, family, names[family][held], seed, wanted)
+        if key in finished:
+            skipped += 1
+            if outcome is not None:
+                outcome.skipped.append(key)
+        else:
+            todo.append((family, held, seed, wanted))
     timing = None if settings.timing is None else dict(settings.timing)
     timing_path = out / "timing.json"
     if timing is not None and timing_path.is_file():
@@ -314,8 +192,12 @@ def run_portfolio(
                         "".join(json.dumps(r) + "\n" for r in result["records"])
                     )
                 ran += 1
+                if outcome is not None:
+                    outcome.ran.append(result["key"])
             else:
                 failed += 1
+                if outcome is not None:
+                    outcome.failed.append(result["key"])
                 with open(out / "errors.jsonl", "a", encoding="utf-8") as h:
                     h.write(json.dumps(result) + "\n")
             stream.write(
@@ -331,11 +213,14 @@ def run_portfolio(
             timing_path.write_text(
                 json.dumps(measured, indent=1), encoding="utf-8"
             )
+    seconds = time.perf_counter() - started
+    if outcome is not None:
+        outcome.seconds += seconds
     return {
         "ran": ran,
         "skipped": skipped,
         "failed": failed,
-        "seconds": time.perf_counter() - started,
+        "seconds": seconds,
     }
 
 
@@ -440,6 +325,7 @@ __all__ = [
     "HANDOFFS",
     "PortfolioTask",
     "done_keys",
+    "family_task_names",
     "family_tasks",
     "main",
     "run_portfolio",

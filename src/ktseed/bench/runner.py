@@ -32,15 +32,14 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
-from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 from typing import Any
 from typing import TextIO
 
+from ktseed.bench.cells import Cell
 from ktseed.bench.progress import Progress
-from ktseed.bench.strategies import parse_strategy
 
 #: Environment of worker processes: one thread per numeric library.
 WORKER_ENV = {
@@ -53,83 +52,12 @@ WORKER_ENV = {
 }
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One benchmark run.
-
-    Attributes:
-        task: ``"search"`` or ``"warmstart"``.
-        problem: Problem name.
-        strategy: Strategy name.
-        seed: Seed (>= 1) shared by every contender of the same repeat.
-        budget: Number of trials.
-        design_size: Initial design size (``top_k`` for warm starts).
-        prior_budget: Trials of the warm-start prior run (0 otherwise).
-        problem_kwargs: Extra problem arguments (``epochs`` for digits).
-    """
-
-    task: str
-    problem: str
-    strategy: str
-    seed: int
-    budget: int
-    design_size: int
-    prior_budget: int = 0
-    problem_kwargs: tuple[tuple[str, Any], ...] = field(default=())
-
-    @property
-    def key(self) -> str:
-        """A unique, settings-complete identifier."""
-        extra = "".join(f",{k}={v}" for k, v in self.problem_kwargs)
-        prior = f",prior={self.prior_budget}" if self.prior_budget else ""
-        return (
-            f"{self.task}|{self.problem}{extra}|{self.strategy}|"
-            f"seed={self.seed}|B={self.budget}|N={self.design_size}{prior}"
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The plain dict sent to a worker."""
-        data = asdict(self)
-        data["problem_kwargs"] = dict(self.problem_kwargs)
-        data["key"] = self.key
-        return data
-
-
 # ------------------------------------------------------------ cost model
-#: Rough seconds per trial by contender, before the objective's own cost.
-_TRIAL_COST = {
-    "random": 0.01,
-    "hyperband": 0.015,
-    "optuna/tpe": 0.01,
-    "optuna/qmc": 0.005,
-}
-
-
 def estimate_cost(cell: Cell, dimension: int, objective_cost: float) -> float:
-    """Estimated seconds for a cell (orders work; seeds the ETA)."""
-    strategy = parse_strategy(cell.strategy)
-    budget = cell.budget
-    per_trial = objective_cost
-    overhead = 0.3
-    if strategy.family == "optuna":
-        if strategy.sampler == "gp":
-            return overhead + budget * (objective_cost + 0.08 * dimension)
-        return overhead + budget * (objective_cost + _TRIAL_COST[strategy.name])
-    assert strategy.oracle is not None
-    if strategy.oracle == "bayesian":
-        initial = (
-            max(3 * dimension, 3)
-            if strategy.family == "keras_tuner"
-            else cell.design_size
-        )
-        gp_trials = max(budget - initial, 0)
-        gp_cost = 0.25 + 0.12 * dimension
-        cost = overhead + budget * per_trial + gp_trials * gp_cost
-    else:
-        cost = overhead + budget * (per_trial + _TRIAL_COST[strategy.oracle])
-    if strategy.warm is not None:
-        cost += cell.prior_budget * 0.01 + 0.3
-    return cost
+    """Estimated seconds of a cell (see :mod:`ktseed.bench.plan`)."""
+    from ktseed.bench.plan import estimate_cost as estimate
+
+    return estimate(cell, dimension, objective_cost)
 
 
 # ------------------------------------------------------------- raw store
@@ -212,6 +140,13 @@ class RawStore:
                 os.replace(tmp, path)
             self.finished.update(complete)
         return set(self.finished)
+
+    def finished_keys(self) -> set[str]:
+        """Keys of the finished cells, read only (no file is rewritten)."""
+        by_cell: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for record in self.records():
+            by_cell[str(record.get("cell"))].append(record)
+        return {key for key, records in by_cell.items() if _complete(records)}
 
     def drop(self, strategies: Iterable[str]) -> int:
         """Removes every record of the given strategies (to run them again).

@@ -5,7 +5,12 @@ problems, lower is better) or the best validation accuracy so far
 (training problems, higher is better), read after ``k`` trials.
 
 Checkpoints: the end of the initial design (``k = N``), twice the design
-(``2N``) and the full budget (``B``).
+(``2N``) and the full budget (``B``); the ``peers`` and ``parallel`` tasks
+use the fixed :data:`LADDER` (10, 20, 30, 50, 100 trials) instead.
+
+Cross-validated training problems record, per trial, the held-out score of
+the incumbent (``heldout``); their measure is that score (higher is
+better), not the cross-validated objective.
 
 Paired comparison of strategy A against baseline B: the runs are paired by
 seed (same seed, same budget, same space). A *win* is a seed where A's
@@ -41,6 +46,8 @@ class GroupKey:
     strategy: str
     budget: int
     design_size: int
+    #: Trials pending at once (the ``parallel`` task), 0 otherwise.
+    concurrency: int = 0
 
 
 @dataclass
@@ -93,6 +100,7 @@ def group_records(records: Iterable[Mapping[str, Any]]) -> list[RunCurves]:
             str(record["strategy"]),
             int(record["budget"]),
             int(record["design_size"]),
+            int(record.get("concurrency") or 0),
         )
         rows[key][int(record["seed"])].append(record)
     groups = []
@@ -108,7 +116,7 @@ def group_records(records: Iterable[Mapping[str, Any]]) -> list[RunCurves]:
             uses_regret = recs[0].get("regret") is not None or all(
                 r.get("best") is None for r in recs
             )
-            field = "regret" if uses_regret else "best"
+            field = "regret" if uses_regret else _score_field(recs[0])
             curves[seed] = np.array(
                 [np.nan if r.get(field) is None else r[field] for r in recs],
                 dtype=float,
@@ -122,7 +130,7 @@ def group_records(records: Iterable[Mapping[str, Any]]) -> list[RunCurves]:
             RunCurves(
                 key=key,
                 lower_is_better=uses_regret,
-                measure="regret" if uses_regret else "accuracy",
+                measure="regret" if uses_regret else _measure_name(first),
                 curves=curves,
                 seconds=seconds,
                 design_trials=design,
@@ -132,6 +140,25 @@ def group_records(records: Iterable[Mapping[str, Any]]) -> list[RunCurves]:
             )
         )
     return groups
+
+
+def _score_field(record: Mapping[str, Any]) -> str:
+    """``"heldout"`` for cross-validated problems, else ``"best"``."""
+    return "heldout" if "heldout" in record else "best"
+
+
+def _measure_name(record: Mapping[str, Any]) -> str:
+    return "held-out score" if "heldout" in record else "accuracy"
+
+
+#: Checkpoints of the ``peers`` and ``parallel`` tasks, within the budget.
+LADDER = (10, 20, 30, 50, 100)
+
+
+def ladder(budget: int) -> list[tuple[str, int]]:
+    """``[("@10", 10), ("@20", 20), ...]`` up to ``budget`` (included)."""
+    points = [(f"@{k}", k) for k in LADDER if k < budget]
+    return [*points, ("full", budget)]
 
 
 def checkpoints(budget: int, design_size: int) -> list[tuple[str, int]]:
@@ -264,9 +291,11 @@ def describe_censored(
 
 
 __all__ = [
+    "LADDER",
     "GroupKey",
     "RunCurves",
     "checkpoints",
+    "ladder",
     "describe",
     "describe_censored",
     "group_records",

@@ -17,6 +17,9 @@ A strategy is named ``<oracle>/<start>``:
 * ``optuna/tpe``, ``optuna/qmc``, ``optuna/gp``: Optuna's ``TPESampler``,
   ``QMCSampler(qmc_type="sobol", scramble=True)`` and ``GPSampler``, each
   with default settings and the run's seed.
+* ``smac/bb``, ``smac/hpo``, ``skopt/gp``, ``ax/botorch``: the other peers
+  (:mod:`ktseed.bench.peers`); ``family`` is the library and ``sampler``
+  the variant.
 
 Every contender of a cell gets the same seed (KerasTuner treats ``seed=0``
 as unseeded, so seeds start at 1), the same budget and the same space.
@@ -32,6 +35,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ktseed.bench import peers
+from ktseed.bench.peers.optuna import suggest_values
 from ktseed.errors import KtseedError
 
 if TYPE_CHECKING:
@@ -78,13 +83,15 @@ class Strategy:
 
     Attributes:
         name: ``"<oracle>/<start>"``.
-        family: ``"keras_tuner"`` (stock), ``"ktseed"`` or ``"optuna"``.
+        family: ``"keras_tuner"`` (stock), ``"ktseed"``, or a peer's
+            library (``"optuna"``, ``"smac"``, ``"skopt"``, ``"ax"``).
         oracle: ``"random"``, ``"bayesian"`` or ``"hyperband"`` (``None``
-            for Optuna).
+            for peers).
         initializer: The initializer suffix (``"sobol"``...), ``None`` for
             stock oracles and Optuna.
         warm: ``"replay"`` or ``"observe"`` for prior-run warm starts.
-        sampler: ``"tpe"``, ``"qmc"`` or ``"gp"`` for Optuna.
+        sampler: A peer's variant (``"tpe"``, ``"qmc"``, ``"gp"`` for
+            Optuna; ``"bb"``, ``"hpo"`` for SMAC3...).
         handoff: ``"gp"`` for the ``bayesian-gp`` oracle.
     """
 
@@ -103,6 +110,11 @@ class Strategy:
             return None
         stock = f"{self.oracle}/stock"
         return None if stock == self.name else stock
+
+    @property
+    def is_peer(self) -> bool:
+        """Whether it is another library's optimiser (no oracle)."""
+        return self.oracle is None
 
     @property
     def seeded(self) -> bool:
@@ -151,8 +163,8 @@ def parse_strategy(name: str) -> Strategy:
         UnknownStrategyError: Naming the accepted forms.
     """
     head, _, tail = name.partition("/")
-    if head == "optuna" and tail in SAMPLERS:
-        return Strategy(name=name, family="optuna", sampler=tail)
+    if peers.is_peer(head, tail):
+        return Strategy(name=name, family=head, sampler=tail)
     handoff = None
     oracle = head
     if head == "bayesian-gp":
@@ -182,9 +194,10 @@ def parse_strategy(name: str) -> Strategy:
     msg = (
         f"unknown strategy '{name}'. Expected '<oracle>/stock', "
         f"'<oracle>/<initializer>', '<oracle>/prior-replay', "
-        f"'bayesian/prior-observe' or 'optuna/<sampler>', with oracle in "
+        f"'bayesian/prior-observe' or a peer, with oracle in "
         f"{', '.join((*ORACLES, 'bayesian-gp'))}, initializer in "
-        f"{', '.join(INITIALIZERS)} and sampler in {', '.join(SAMPLERS)}."
+        f"{', '.join(INITIALIZERS)} and peer in "
+        f"{', '.join(peers.peer_strategies())}."
     )
     raise UnknownStrategyError(msg)
 
@@ -200,6 +213,11 @@ def all_search_strategies() -> list[str]:
     return names
 
 
+def peer_strategies() -> list[str]:
+    """Every peer (another library's optimiser), in report order."""
+    return peers.peer_strategies()
+
+
 # ----------------------------------------------------------- availability
 def _module_available(name: str) -> bool:
     try:
@@ -211,18 +229,15 @@ def _module_available(name: str) -> bool:
 def unavailable_reason(strategy: Strategy) -> str | None:
     """Why ``strategy`` cannot run here, or ``None`` when it can.
 
-    Checks the optional peers (Optuna, torch for ``GPSampler``), the seeded
-    oracles, the ``handoff="gp"`` option and the ``prior_run`` initializer.
+    Checks the optional peers (Optuna, torch for ``GPSampler``, SMAC3,
+    scikit-optimize, Ax), the seeded oracles, the ``handoff="gp"`` option
+    and the ``prior_run`` initializer.
     """
-    if strategy.family == "optuna":
-        if not _module_available("optuna"):
-            return (
-                f"optuna {strategy.sampler} skipped: optuna not installed "
-                "(pip install 'ktseed[bench]')"
-            )
-        if strategy.sampler == "gp" and not _module_available("torch"):
-            return "optuna GPSampler skipped: torch not installed"
-        return None
+    if strategy.is_peer:
+        assert strategy.sampler is not None
+        return peers.unavailable_reason(
+            strategy.family, strategy.sampler, _module_available
+        )
     if not strategy.seeded:
         return None
     assert strategy.oracle is not None
@@ -336,79 +351,10 @@ def build_oracle(
 
 def make_sampler(strategy: Strategy, seed: int) -> Any:
     """The Optuna sampler of an ``optuna/*`` strategy, seeded."""
-    import warnings
-
-    import optuna
-
-    with warnings.catch_warnings():
-        # QMCSampler and GPSampler are marked experimental.
-        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        if strategy.sampler == "tpe":
-            return optuna.samplers.TPESampler(seed=seed)
-        if strategy.sampler == "qmc":
-            return optuna.samplers.QMCSampler(
-                qmc_type="sobol", scramble=True, seed=seed
-            )
-        if strategy.sampler == "gp":
-            return optuna.samplers.GPSampler(seed=seed)
-    msg = f"strategy '{strategy.name}' is not an Optuna strategy."
-    raise ValueError(msg)
-
-
-def suggest_values(trial: Any, space: Any) -> dict[str, Any]:
-    """Asks an Optuna trial for one point of a KerasTuner space.
-
-    Each hyperparameter maps to the matching Optuna distribution (log
-    scale, step, categorical); a conditional one is suggested only when
-    its parents' values make it active, as KerasTuner does.
-
-    Raises:
-        ValueError: For ``reverse_log`` sampling or a log scale with a step,
-            which Optuna cannot express.
-    """
-    from keras_tuner.engine import hyperparameters as hps
-
-    values: dict[str, Any] = {}
-    for hp in space.space:
-        if not all(c.is_active(values) for c in hp.conditions):
-            continue
-        name = hp.name
-        if isinstance(hp, hps.Fixed):
-            values[name] = hp.value
-        elif isinstance(hp, hps.Boolean):
-            values[name] = trial.suggest_categorical(name, [False, True])
-        elif isinstance(hp, hps.Choice):
-            values[name] = trial.suggest_categorical(name, list(hp.values))
-        elif isinstance(hp, (hps.Int, hps.Float)):
-            values[name] = _suggest_number(trial, hp, isinstance(hp, hps.Int))
-        else:
-            msg = f"hyperparameter '{name}': no Optuna mapping for {hp!r}."
-            raise ValueError(msg)
-    return values
-
-
-def _suggest_number(trial: Any, hp: Any, is_int: bool) -> Any:
-    log = hp.sampling == "log"
-    if hp.sampling not in ("linear", "log") or (
-        log and hp.step is not None and not (is_int and hp.step == 1)
-    ):
-        msg = (
-            f"hyperparameter '{hp.name}': Optuna cannot express "
-            f"sampling={hp.sampling!r} with step={hp.step!r}."
-        )
+    if strategy.family != "optuna":
+        msg = f"strategy '{strategy.name}' is not an Optuna strategy."
         raise ValueError(msg)
-    if is_int:
-        step = 1 if log else int(hp.step or 1)
-        return trial.suggest_int(
-            hp.name, hp.min_value, hp.max_value, step=step, log=log
-        )
-    return trial.suggest_float(
-        hp.name,
-        hp.min_value,
-        hp.max_value,
-        step=None if log else hp.step,
-        log=log,
-    )
+    return peers.optuna.make_sampler(strategy.sampler, seed)
 
 
 __all__ = [
@@ -421,6 +367,7 @@ __all__ = [
     "build_oracle",
     "make_sampler",
     "parse_strategy",
+    "peer_strategies",
     "seeded_oracle_class",
     "suggest_values",
     "unavailable_reason",

@@ -1,8 +1,17 @@
-"""The ``quick`` and ``full`` suites, and the function that runs a suite.
+"""The ``quick`` and ``full`` suites: what each task runs, and overrides.
 
 ``quick`` exercises every part of the benchmark on a few cells (a smoke
-test for CI; its numbers mean little). ``full`` produces the committed
-results.
+test for CI; its numbers mean little, a failed cell fails it). ``full``
+produces the committed results. Cells and costs are built by
+:mod:`ktseed.bench.plan`; :mod:`ktseed.bench.suite_run` runs a suite and
+writes its reports (both re-exported here).
+
+Tasks: ``search`` (the oracles and initial designs, budget 30),
+``warmstart``, ``peers`` (the GP hand-off against every peer, budget 100
+read at 10, 20, 30, 50 and 100 trials), ``parallel`` (``k`` trials
+pending at once), ``measures``, ``multifidelity`` and ``portfolio``
+(leave-one-task-out starts from several earlier tasks, see
+:mod:`ktseed.bench.portfolio_task`).
 
 The full suite's settings were fixed before its results were seen, from
 the pilot study (budget 30, an 8-point design, at least 20 seeds) and the
@@ -14,113 +23,33 @@ measured here.
 
 from __future__ import annotations
 
-import json
-import os
-import platform
-import sys
-import time
-from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
-from dataclasses import asdict
-from dataclasses import dataclass
-from dataclasses import field
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
-from typing import TextIO
 
-from ktseed.bench.portfolio_task import PortfolioTask
-from ktseed.bench.portfolio_task import run_portfolio
+from ktseed.bench.cells import SEED_SPACING
+from ktseed.bench.cells import seed_list
+from ktseed.bench.multifidelity import suite as mf_suite
+from ktseed.bench.plan import build_cells
+from ktseed.bench.plan import cell_costs
+from ktseed.bench.portfolio_settings import PortfolioTask
 from ktseed.bench.problems import get_problem
-from ktseed.bench.runner import Cell
-from ktseed.bench.runner import RawStore
-from ktseed.bench.runner import RunOutcome
-from ktseed.bench.runner import estimate_cost
-from ktseed.bench.runner import run_cells
 from ktseed.bench.strategies import all_search_strategies
 from ktseed.bench.strategies import parse_strategy
-from ktseed.bench.strategies import unavailable_reason
-from ktseed.errors import KtseedError
-
-TASKS = ("search", "warmstart", "measures", "portfolio")
-
-#: Distance between consecutive seeds of the suite.
-SEED_SPACING = 10_000
-
-
-def seed_list(repeats: int) -> list[int]:
-    """The seeds of ``repeats`` repeats: 1, 10001, 20001, ...
-
-    Every contender gets the same seeds. They start at 1 because
-    KerasTuner treats ``seed=0`` as "no seed". They are spaced because
-    KerasTuner's stock random sampler draws the k-th value of a run from
-    ``random.Random(seed + k)``: with seeds 1, 2, 3, ... the run of seed
-    ``s + d`` (``d`` hyperparameters) repeats the run of seed ``s`` shifted
-    by one trial, so stock KerasTuner's repeats would not be independent. A
-    30-trial run uses fewer than 10,000 draws, so spaced seeds never share
-    one.
-    """
-    return [1 + SEED_SPACING * k for k in range(repeats)]
-
-
-class SuiteConfigError(KtseedError, ValueError):
-    """A suite or command-line option is invalid."""
-
-
-@dataclass(frozen=True)
-class SearchTask:
-    """Problems x strategies x seeds at one budget."""
-
-    problems: tuple[str, ...]
-    strategies: tuple[str, ...]
-    repeats: int
-    budget: int
-    design_size: int
-    problem_kwargs: tuple[tuple[str, Any], ...] = ()
-
-
-@dataclass(frozen=True)
-class WarmStartTask:
-    """A prior run on the shifted problem, then a new run on the problem.
-
-    Attributes:
-        targets: Regret to reach, by problem (fixed before the run).
-    """
-
-    problems: tuple[str, ...]
-    strategies: tuple[str, ...]
-    repeats: int
-    budget: int
-    design_size: int
-    prior_budget: int
-    targets: tuple[tuple[str, float], ...]
-
-
-@dataclass(frozen=True)
-class Measures:
-    """Settings of the design-quality and overhead measures.
-
-    ``None`` leaves a measure out.
-    """
-
-    design_quality: Mapping[str, Any] | None = None
-    create_trial: Mapping[str, Any] | None = None
-    design_build: Mapping[str, Any] | None = None
-    prior_load: Mapping[str, Any] | None = None
-    gp_step: Mapping[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class Suite:
-    """A complete benchmark definition."""
-
-    name: str
-    search: tuple[SearchTask, ...]
-    warmstart: WarmStartTask | None
-    measures: Measures = field(default_factory=Measures)
-    portfolio: PortfolioTask | None = None
-
+from ktseed.bench.suite_run import TASKS
+from ktseed.bench.suite_run import SuiteResult
+from ktseed.bench.suite_run import default_workers
+from ktseed.bench.suite_run import environment
+from ktseed.bench.suite_run import run_measures
+from ktseed.bench.suite_run import run_suite
+from ktseed.bench.suite_run import write_reports
+from ktseed.bench.tasks import Measures
+from ktseed.bench.tasks import ParallelTask
+from ktseed.bench.tasks import SearchTask
+from ktseed.bench.tasks import Suite
+from ktseed.bench.tasks import SuiteConfigError
+from ktseed.bench.tasks import WarmStartTask
 
 #: In run order: the pilot's three problems first.
 SYNTHETIC = ("branin", "hartmann6", "mixed", "mixed_cond", "log_rosenbrock")
@@ -136,9 +65,36 @@ WARM_STRATEGIES = (
 
 DESIGN_INITIALIZERS = ("random", "lhs", "lhs-cd", "sobol", "halton")
 
+#: The ``peers`` task's synthetic problems: the first suite's and the new.
+PEER_SYNTHETIC = (*SYNTHETIC, "mixed10", "rosen20", "basins")
+
+#: The cross-validated training problems (``SklearnTuner``).
+PEER_TRAINING = ("gbm_cancer", "svm_digits")
+
+#: Contenders of the ``peers`` task: stock KerasTuner, the GP hand-off and
+#: every peer, in report order.
+PEER_CONTENDERS = (
+    "random/stock",
+    "bayesian/stock",
+    "bayesian-gp/sobol",
+    "optuna/tpe",
+    "optuna/gp",
+    "smac/bb",
+    "smac/hpo",
+    "skopt/gp",
+    "ax/botorch",
+)
+
+#: Design size of the ``peers`` and ``parallel`` tasks: Optuna's and
+#: scikit-optimize's default start, given to every contender that takes one.
+PEER_DESIGN = 10
+
+#: Contenders of the ``parallel`` task.
+PARALLEL_CONTENDERS = ("bayesian-gp/sobol", "optuna/gp")
+
 
 def full_suite() -> Suite:
-    """The suite behind the committed results (about 1.5-2 h on 2 cores)."""
+    """The suite behind the committed results (``--list`` estimates it)."""
     return Suite(
         name="full",
         search=(
@@ -183,7 +139,12 @@ def full_suite() -> Suite:
                 "n": 8,
                 "seeds": list(range(1, 101)),
             },
-            create_trial={"trials": 500, "repeats": 3},
+            create_trial={
+                "trials": 500,
+                "repeats": 3,
+                "designs": [8, 64, 512, 4096],
+                "fsync": [True, False],
+            },
             design_build={
                 "sizes": [16, 64, 256, 1024, 4096],
                 "dims": [2, 8, 32, 64],
@@ -195,13 +156,47 @@ def full_suite() -> Suite:
                 "observations": 30,
                 "repeats": 5,
             },
+            gp_cost={
+                "dims": [6, 20],
+                "sizes": [30, 100, 300, 1000],
+                "repeats": 3,
+            },
+            design_targets={
+                "lhs": [4096, 32],
+                "csv_rows": 300_000,
+                "repeats": 3,
+            },
         ),
+        peers=(
+            SearchTask(
+                problems=PEER_SYNTHETIC,
+                strategies=PEER_CONTENDERS,
+                repeats=20,
+                budget=100,
+                design_size=PEER_DESIGN,
+            ),
+            SearchTask(
+                problems=PEER_TRAINING,
+                strategies=PEER_CONTENDERS,
+                repeats=10,
+                budget=100,
+                design_size=PEER_DESIGN,
+            ),
+        ),
+        parallel=ParallelTask(
+            problems=PEER_SYNTHETIC,
+            strategies=PARALLEL_CONTENDERS,
+            repeats=20,
+            budget=30,
+            design_size=PEER_DESIGN,
+        ),
+        multifidelity=mf_suite.full_tasks(),
         portfolio=PortfolioTask(),
     )
 
 
 def quick_suite() -> Suite:
-    """A smoke test of every part (a few minutes on 2 cores)."""
+    """A smoke test of every part (about 3 minutes on 2 cores)."""
     return Suite(
         name="quick",
         search=(
@@ -253,7 +248,12 @@ def quick_suite() -> Suite:
                 "n": 4,
                 "seeds": list(range(1, 6)),
             },
-            create_trial={"trials": 60, "repeats": 1},
+            create_trial={
+                "trials": 30,
+                "repeats": 1,
+                "designs": [8, 64],
+                "fsync": [True, False],
+            },
             design_build={
                 "sizes": [16, 256],
                 "dims": [2, 8],
@@ -261,12 +261,82 @@ def quick_suite() -> Suite:
             },
             prior_load={"sizes": [100, 1000], "repeats": 2},
             gp_step={"problems": ["mixed"], "observations": 10, "repeats": 1},
+            gp_cost={"dims": [6], "sizes": [30], "repeats": 1},
+            design_targets={"lhs": [256, 8], "csv_rows": 2000, "repeats": 1},
         ),
+        peers=(
+            # Every peer on a conditional training space, tiny budget.
+            SearchTask(
+                problems=("svm_digits",),
+                strategies=PEER_CONTENDERS,
+                repeats=1,
+                budget=5,
+                design_size=3,
+            ),
+            # Every new problem, with the hand-off and a cheap peer.
+            SearchTask(
+                problems=("mixed10", "rosen20", "basins", "gbm_cancer"),
+                strategies=("bayesian-gp/sobol", "optuna/tpe"),
+                repeats=1,
+                budget=5,
+                design_size=3,
+            ),
+        ),
+        parallel=ParallelTask(
+            problems=("mixed",),
+            strategies=PARALLEL_CONTENDERS,
+            repeats=1,
+            budget=8,
+            design_size=3,
+        ),
+        multifidelity=mf_suite.quick_tasks(),
         portfolio=PortfolioTask.preset("quick"),
     )
 
 
 SUITES = {"quick": quick_suite, "full": full_suite}
+
+
+def _check_options(
+    problems: Sequence[str] | None,
+    strategies: Sequence[str] | None,
+    numbers: Mapping[str, int | None],
+) -> None:
+    for name in problems or ():
+        try:
+            get_problem(name)
+        except LookupError as error:
+            raise SuiteConfigError(str(error)) from error
+    for name in strategies or ():
+        try:
+            parse_strategy(name)
+        except LookupError as error:
+            raise SuiteConfigError(str(error)) from error
+    for option, value in numbers.items():
+        if value is not None and value < 1:
+            msg = f"{option} must be a positive integer (got {value})."
+            raise SuiteConfigError(msg)
+    budget, design = numbers["--budget"], numbers["--design-size"]
+    if budget is not None and design is not None and design > budget:
+        msg = f"--design-size ({design}) must not exceed --budget ({budget})."
+        raise SuiteConfigError(msg)
+
+
+def _resized(task: Any, numbers: Mapping[str, int | None]) -> Any:
+    """``task`` with the ``--repeats``/``--budget``/``--design-size``."""
+    resized = replace(
+        task,
+        repeats=numbers["--repeats"] or task.repeats,
+        budget=numbers["--budget"] or task.budget,
+        design_size=numbers["--design-size"] or task.design_size,
+    )
+    if resized.design_size > resized.budget:
+        msg = (
+            f"design size {resized.design_size} exceeds budget "
+            f"{resized.budget}; pass --design-size."
+        )
+        raise SuiteConfigError(msg)
+    return resized
 
 
 def customise(
@@ -280,399 +350,90 @@ def customise(
 ) -> Suite:
     """Applies command-line overrides to a suite.
 
-    ``problems`` keeps only the search tasks' problems listed (a listed
-    problem no task has joins the first task); ``strategies`` replaces the
-    search tasks' strategies; ``repeats``, ``budget`` and ``design_size``
-    apply to every task.
+    ``problems`` keeps only the listed problems in the ``search``,
+    ``peers`` and ``parallel`` tasks (a listed problem no task has joins
+    the first search task); ``strategies`` replaces the ``search`` and
+    ``peers`` tasks' strategies; ``repeats``, ``budget`` and
+    ``design_size`` apply to every task.
 
     Raises:
         SuiteConfigError: For unknown names or values out of range.
     """
-    for name in problems or ():
-        try:
-            get_problem(name)
-        except LookupError as error:
-            raise SuiteConfigError(str(error)) from error
-    for name in strategies or ():
-        try:
-            parse_strategy(name)
-        except LookupError as error:
-            raise SuiteConfigError(str(error)) from error
-    for option, value in (
-        ("--repeats", repeats),
-        ("--budget", budget),
-        ("--design-size", design_size),
-    ):
-        if value is not None and value < 1:
-            msg = f"{option} must be a positive integer (got {value})."
-            raise SuiteConfigError(msg)
-    if budget is not None and design_size is not None and design_size > budget:
-        msg = (
-            f"--design-size ({design_size}) must not exceed --budget "
-            f"({budget})."
-        )
-        raise SuiteConfigError(msg)
-    tasks = []
-    wanted = list(problems) if problems else None
+    given_problems, given_strategies = bool(problems), bool(strategies)
+    suite, problems, strategies = mf_suite.customise(
+        suite, problems=problems, strategies=strategies, repeats=repeats
+    )
+    only_mf = (given_problems and problems is None) or (
+        given_strategies and strategies is None
+    )
+    if only_mf:
+        # Every name given belongs to the multi-fidelity task.
+        suite = replace(suite, search=(), peers=(), parallel=None)
+    numbers = {
+        "--repeats": repeats,
+        "--budget": budget,
+        "--design-size": design_size,
+    }
+    _check_options(problems, strategies, numbers)
+    wanted = set(problems) if problems else None
     placed: set[str] = set()
-    for task in suite.search:
-        kept = task.problems
-        if wanted is not None:
-            kept = tuple(p for p in task.problems if p in wanted)
-            placed.update(kept)
-        tasks.append(task)
-        tasks[-1] = replace(task, problems=kept)
-    if wanted is not None:
-        missing = tuple(p for p in wanted if p not in placed)
-        if missing and tasks:
-            tasks[0] = replace(tasks[0], problems=tasks[0].problems + missing)
-    if strategies:
-        tasks = [replace(t, strategies=tuple(strategies)) for t in tasks]
-    tasks = [
-        replace(
-            t,
-            repeats=repeats or t.repeats,
-            budget=budget or t.budget,
-            design_size=design_size or t.design_size,
-        )
-        for t in tasks
-        if t.problems
-    ]
-    for task in tasks:
-        if task.design_size > task.budget:
-            msg = (
-                f"design size {task.design_size} exceeds budget "
-                f"{task.budget}; pass --design-size."
+
+    def keep(task: Any) -> Any:
+        if wanted is None:
+            return task
+        kept = tuple(p for p in task.problems if p in wanted)
+        placed.update(kept)
+        return replace(task, problems=kept)
+
+    search = [keep(t) for t in suite.search]
+    peers = [keep(t) for t in suite.peers]
+    parallel = keep(suite.parallel) if suite.parallel is not None else None
+    if problems:
+        missing = tuple(p for p in problems if p not in placed)
+        if missing and search:
+            search[0] = replace(
+                search[0], problems=search[0].problems + missing
             )
-            raise SuiteConfigError(msg)
+    if strategies:
+        search = [replace(t, strategies=tuple(strategies)) for t in search]
+        peers = [replace(t, strategies=tuple(strategies)) for t in peers]
     warm = suite.warmstart
-    if warm is not None:
-        warm = replace(
-            warm,
-            repeats=repeats or warm.repeats,
-            budget=budget or warm.budget,
-            design_size=design_size or warm.design_size,
-        )
     portfolio = suite.portfolio
     if portfolio is not None:
         portfolio = portfolio.customised(repeats, budget, design_size)
     return replace(
-        suite, search=tuple(tasks), warmstart=warm, portfolio=portfolio
+        suite,
+        search=tuple(_resized(t, numbers) for t in search if t.problems),
+        peers=tuple(_resized(t, numbers) for t in peers if t.problems),
+        parallel=_resized(parallel, numbers)
+        if parallel is not None and parallel.problems
+        else None,
+        warmstart=_resized(warm, numbers) if warm is not None else None,
+        portfolio=portfolio,
     )
-
-
-# ------------------------------------------------------------------ cells
-def build_cells(suite: Suite, tasks: Sequence[str] = TASKS) -> list[Cell]:
-    """Every cell of the suite's search and warm-start tasks."""
-    cells = []
-    if "search" in tasks:
-        for task in suite.search:
-            for problem in task.problems:
-                for strategy in task.strategies:
-                    if parse_strategy(strategy).warm is not None:
-                        continue
-                    for seed in seed_list(task.repeats):
-                        cells.append(
-                            Cell(
-                                task="search",
-                                problem=problem,
-                                strategy=strategy,
-                                seed=seed,
-                                budget=task.budget,
-                                design_size=task.design_size,
-                                problem_kwargs=_kwargs_for(task, problem),
-                            )
-                        )
-    warm = suite.warmstart
-    if "warmstart" in tasks and warm is not None:
-        for problem in warm.problems:
-            for strategy in warm.strategies:
-                for seed in seed_list(warm.repeats):
-                    cells.append(
-                        Cell(
-                            task="warmstart",
-                            problem=problem,
-                            strategy=strategy,
-                            seed=seed,
-                            budget=warm.budget,
-                            design_size=warm.design_size,
-                            prior_budget=warm.prior_budget
-                            if parse_strategy(strategy).warm
-                            else 0,
-                        )
-                    )
-    return cells
-
-
-def _kwargs_for(task: SearchTask, problem: str) -> tuple[tuple[str, Any], ...]:
-    # Problem arguments (digits epochs) apply to the problems that take them.
-    if problem.startswith("digits_mlp"):
-        return task.problem_kwargs
-    return ()
-
-
-def cell_costs(cells: Sequence[Cell]) -> dict[str, float]:
-    """Estimated seconds per cell key."""
-    dims: dict[str, tuple[int, float]] = {}
-    costs = {}
-    for cell in cells:
-        if cell.problem not in dims:
-            problem = get_problem(cell.problem)
-            dims[cell.problem] = (problem.dimension(), problem.cost)
-        d, objective = dims[cell.problem]
-        costs[cell.key] = estimate_cost(cell, d, objective)
-    return costs
-
-
-# ------------------------------------------------------------------ meta
-def environment() -> dict[str, str]:
-    """Versions of Python and the packages the results depend on."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version
-
-    env = {"python": platform.python_version()}
-    for package in (
-        "ktseed",
-        "keras-tuner",
-        "keras",
-        "tensorflow-cpu",
-        "numpy",
-        "scipy",
-        "scikit-learn",
-        "optuna",
-        "torch",
-    ):
-        try:
-            env[package] = version(package)
-        except PackageNotFoundError:
-            continue
-    env["cpus"] = str(os.cpu_count())
-    return env
-
-
-def default_workers() -> int:
-    """One worker per usable core, at most 8."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 8))
-
-
-# ------------------------------------------------------------------- run
-@dataclass
-class SuiteResult:
-    """What :func:`run_suite` did and wrote."""
-
-    outcome: RunOutcome
-    skipped: list[str]
-    files: list[Path]
-    measures_run: list[str]
-    measures_skipped: list[str]
-
-
-def run_suite(
-    suite: Suite,
-    out: Path,
-    *,
-    workers: int = 1,
-    tasks: Sequence[str] = TASKS,
-    stream: TextIO | None = None,
-    command: str = "",
-    progress_interval: float = 30.0,
-    redo: Sequence[str] = (),
-) -> SuiteResult:
-    """Runs the unfinished cells and measures of a suite, then reports.
-
-    Args:
-        suite: The suite (after :func:`customise`).
-        out: Output directory (created; re-runs resume in it).
-        workers: Worker processes for the cells.
-        tasks: Subset of ``("search", "warmstart", "measures")``.
-        stream: Where progress and notes go (default ``sys.stderr``).
-        command: The command line, recorded in ``meta.json``.
-        progress_interval: Seconds between progress lines on a non-tty.
-        redo: Strategies whose finished cells are deleted first, so that
-            they run again (for example after the oracle changed).
-
-    Returns:
-        The outcome, the skipped contenders and the report files.
-    """
-    stream = stream or sys.stderr
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    if redo:
-        dropped = RawStore(out).drop(redo)
-        stream.write(
-            f"ktseed bench: removed {dropped} finished cell(s) of "
-            f"{', '.join(redo)} to run them again\n"
-        )
-    cells = build_cells(suite, tasks)
-    reasons: dict[str, str] = {}
-    for name in sorted({c.strategy for c in cells}):
-        reason = unavailable_reason(parse_strategy(name))
-        if reason is not None:
-            reasons[name] = reason
-    skipped = [reasons[name] for name in sorted(reasons)]
-    for reason in skipped:
-        stream.write(f"ktseed bench: {reason}\n")
-    cells = [c for c in cells if c.strategy not in reasons]
-    _write_meta(out, suite, command=command, workers=workers, skipped=skipped)
-    outcome = run_cells(
-        cells,
-        out,
-        workers=workers,
-        costs=cell_costs(cells),
-        stream=stream,
-        progress_interval=progress_interval,
-    )
-    run: list[str] = []
-    not_run: list[str] = []
-    if "measures" in tasks:
-        run, not_run = run_measures(suite.measures, out / "measures", stream)
-    if "portfolio" in tasks and suite.portfolio is not None:
-        run_portfolio(
-            suite.portfolio, out / "portfolio", workers=workers, stream=stream
-        )
-    files = write_reports(out, suite, skipped=skipped)
-    return SuiteResult(outcome, skipped, files, run, not_run)
-
-
-def run_measures(
-    measures: Measures, folder: Path, stream: TextIO
-) -> tuple[list[str], list[str]]:
-    """Runs each configured measure unless its file has the same config."""
-    from ktseed.bench import measures as m
-
-    folder.mkdir(parents=True, exist_ok=True)
-    functions: dict[str, Callable[..., dict[str, Any]]] = {
-        "design_quality": m.design_quality,
-        "create_trial": m.create_trial_overhead,
-        "design_build": m.design_build_times,
-        "prior_load": m.prior_load_times,
-        "gp_step": m.gp_step_times,
-    }
-    ran, skipped = [], []
-    for name, function in functions.items():
-        config = getattr(measures, name)
-        if config is None:
-            continue
-        path = folder / f"{name}.json"
-        if path.is_file():
-            try:
-                old = json.loads(path.read_text(encoding="utf-8"))
-            except json.JSONDecodeError:
-                old = {}
-            if old.get("requested") == dict(config):
-                skipped.append(name)
-                continue
-        stream.write(f"ktseed bench: measuring {name.replace('_', ' ')}\n")
-        stream.flush()
-        start = time.perf_counter()
-        result: dict[str, Any] = function(**dict(config))
-        result["requested"] = dict(config)
-        result["seconds"] = time.perf_counter() - start
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(result, indent=1), encoding="utf-8")
-        os.replace(tmp, path)
-        ran.append(name)
-    return ran, skipped
-
-
-def _write_meta(
-    out: Path,
-    suite: Suite,
-    *,
-    command: str,
-    workers: int,
-    skipped: Sequence[str],
-) -> None:
-    path = out / "meta.json"
-    runs = []
-    if path.is_file():
-        try:
-            runs = json.loads(path.read_text(encoding="utf-8")).get("runs", [])
-        except json.JSONDecodeError:
-            runs = []
-    runs.append(
-        {
-            "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "command": command,
-            "workers": workers,
-            "skipped": list(skipped),
-        }
-    )
-    meta = {
-        "suite": asdict(suite),
-        "environment": environment(),
-        "runs": runs,
-    }
-    path.write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
-
-
-def write_reports(
-    out: Path, suite: Suite | None = None, *, skipped: Sequence[str] = ()
-) -> list[Path]:
-    """Rebuilds ``summary.csv``, ``results.md`` and the plots from ``out``."""
-    from ktseed.bench import portfolio_report
-    from ktseed.bench import report
-    from ktseed.bench.stats import group_records
-
-    out = Path(out)
-    groups = group_records(RawStore(out).records())
-    rows = report.summary_rows(groups)
-    files = []
-    summary = out / "summary.csv"
-    report.write_summary_csv(rows, summary)
-    files.append(summary)
-    meta: dict[str, Any] = {}
-    if (out / "meta.json").is_file():
-        meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
-    targets: dict[str, float] = {}
-    if suite is not None and suite.warmstart is not None:
-        targets = dict(suite.warmstart.targets)
-    elif meta.get("suite", {}).get("warmstart"):
-        targets = {
-            str(k): float(v) for k, v in meta["suite"]["warmstart"]["targets"]
-        }
-    warm = report.warmstart_rows(groups, targets)
-    runs = meta.get("runs", [])
-    if not skipped and runs:
-        skipped = runs[-1].get("skipped", [])
-    results = out / "results.md"
-    report.write_markdown(
-        results,
-        rows,
-        warm,
-        report.load_measures(out / "measures"),
-        meta={
-            "commands": [r["command"] for r in runs if r.get("command")],
-            "environment": meta.get("environment", {}),
-        },
-        skipped=skipped,
-    )
-    files.append(results)
-    plots = out / "plots"
-    files += report.plot_curves(groups, plots, task="search")
-    files += report.plot_curves(groups, plots, task="warmstart")
-    files += portfolio_report.write_reports(out / "portfolio")
-    return files
 
 
 __all__ = [
+    "SEED_SPACING",
+    "PARALLEL_CONTENDERS",
+    "PEER_CONTENDERS",
     "SUITES",
     "TASKS",
     "Measures",
+    "ParallelTask",
     "SearchTask",
     "Suite",
     "SuiteConfigError",
     "SuiteResult",
     "WarmStartTask",
     "build_cells",
+    "cell_costs",
     "customise",
     "default_workers",
+    "environment",
     "full_suite",
     "quick_suite",
+    "run_measures",
     "run_suite",
     "seed_list",
     "write_reports",

@@ -12,19 +12,21 @@ name           class                                        kind
 ``prior_run``  :class:`PriorRunInitializer`                 an earlier project
 ``portfolio``  :class:`PortfolioInitializer`                earlier tasks' best
 ``chain``      :class:`ChainInitializer`                    several, in order
+``none``       :class:`NoInitializer`                       no design
 =============  ===========================================  ==================
 """
 
 from __future__ import annotations
 
 from ktseed.initializers.base import Initializer
-from ktseed.initializers.base import UnitCubeInitializer
 from ktseed.initializers.base import default_n_points
 from ktseed.initializers.chain import ChainInitializer
 from ktseed.initializers.csv import CSVInitializer
+from ktseed.initializers.cube import UnitCubeInitializer
 from ktseed.initializers.fixed import FixedInitializer
 from ktseed.initializers.halton import HaltonInitializer
 from ktseed.initializers.lhs import LatinHypercubeInitializer
+from ktseed.initializers.none import NoInitializer
 from ktseed.initializers.portfolio import PortfolioInitializer
 from ktseed.initializers.portfolio import PortfolioReport
 from ktseed.initializers.prior_run import PriorRunInitializer
@@ -40,6 +42,7 @@ __all__ = [
     "HaltonInitializer",
     "Initializer",
     "LatinHypercubeInitializer",
+    "NoInitializer",
     "PortfolioInitializer",
     "PortfolioReport",
     "PriorRunInitializer",

@@ -17,7 +17,7 @@ from typing import ClassVar
 import numpy as np
 
 from ktseed import checks
-from ktseed.initializers.base import UnitCubeInitializer
+from ktseed.initializers.cube import UnitCubeInitializer
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

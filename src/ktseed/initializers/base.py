@@ -38,14 +38,11 @@ from __future__ import annotations
 
 import abc
 import inspect
-import math
 import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
-
-import numpy as np
 
 from ktseed import checks
 from ktseed.errors import InitializerConfigError
@@ -58,7 +55,6 @@ from ktseed.space import SpaceCodec
 
 if TYPE_CHECKING:
     import keras_tuner
-    from numpy.typing import NDArray
 
     from ktseed.space import OnInactive
     from ktseed.space import Values
@@ -73,10 +69,12 @@ def default_n_points(dimension: int, max_trials: int | None = None) -> int:
 
     The rule is ``clip(2 * d, 5, 16)`` where ``d`` is the number of tunable
     hyperparameters, capped at a third of ``max_trials`` (at least 1) when
-    the oracle has a trial budget. It sits between the peers' rules (Ax's
-    legacy ``max(5, min(2d, N/5))``, HEBO's ``d + 1``, Optuna's fixed 10)
-    and below KerasTuner's own ``3 * d``, which the pilot measurements show
-    spends too much of a small budget on the start.
+    the oracle has a trial budget. (An initializer also caps it at the
+    number of configurations a small, all-discrete space has.) It sits
+    between the peers' rules (Ax's legacy ``max(5, min(2d, N/5))``, HEBO's
+    ``d + 1``, Optuna's fixed 10) and below KerasTuner's own ``3 * d``,
+    which the pilot measurements show spends too much of a small budget on
+    the start.
 
     Args:
         dimension: Number of tunable hyperparameters.
@@ -98,6 +96,14 @@ def check_flag(value: object, name: str, owner: str) -> bool:
     :func:`ktseed.checks.flag`.
     """
     return checks.flag(value, name, owner=owner)
+
+
+class CanonicalPoints(list):  # type: ignore[type-arg]
+    """Points the codec decoded: complete and canonical by construction.
+
+    The template method skips its per-value checks for them (what makes a
+    4,096-point design cheap); anything else a hook returns is checked.
+    """
 
 
 def _legacy_hook(method: Any, legacy_arity: int) -> bool:
@@ -207,9 +213,14 @@ class Initializer(abc.ABC):
             direction = getattr(objective, "direction", None)
         if direction not in ("min", "max"):
             direction = None
+        default = default_n_points(codec.dimension, max_trials)
+        cardinality = codec.cardinality
+        if cardinality is not None:
+            # A tiny space cannot hold more distinct points than it has.
+            default = max(1, min(default, cardinality))
         request = DesignRequest(
             codec=codec,
-            n=default_n_points(codec.dimension, max_trials),
+            n=default,
             seed=own_seed if own_seed is not None else seed,
             direction=direction,
             objective=objective,
@@ -228,7 +239,13 @@ class Initializer(abc.ABC):
         """
         codec = request.codec
         raw = self._call_generate(request)
-        points: list[Values] = []
+        if isinstance(raw, CanonicalPoints):
+            # Decoded by the codec: complete and canonical by construction
+            # (tests/test_space.py checks decode's output validates).
+            points = list(raw)
+            raw = []
+        else:
+            points = []
         for index, values in enumerate(raw, start=1):
             if not isinstance(values, Mapping):
                 msg = (
@@ -298,7 +315,8 @@ class Initializer(abc.ABC):
         if _legacy_hook(hook, 2):
             _warn_legacy(self._label(), "_generate", "(self, codec, n)")
             return list(hook(request.codec, request.n))
-        return list(hook(request))
+        points = hook(request)
+        return points if isinstance(points, CanonicalPoints) else list(points)
 
     def _call_default_n_points(self, request: DesignRequest) -> int:
         hook: Any = self._default_n_points
@@ -449,108 +467,8 @@ def _constructor_keys(cls: type) -> list[str] | None:
     ]
 
 
-class UnitCubeInitializer(Initializer):
-    """Base of every design drawn in the unit cube ``[0, 1)^d``.
-
-    Subclasses implement :meth:`_sample_unit_cube`; decoding to values, the
-    seed, the zero-dimension case, conditional hyperparameters and
-    de-duplication are handled here.
-
-    Args:
-        n_points: Number of points; ``None`` uses :func:`default_n_points`.
-        seed: Seed of the design. The same seed gives the same design;
-            ``0`` is a seed like any other. ``None`` draws fresh entropy,
-            unless a seeded oracle supplies its own seed.
-    """
-
-    _on_inactive: ClassVar[OnInactive] = "drop"
-
-    def __init__(
-        self, *, n_points: int | None = None, seed: int | None = None
-    ) -> None:
-        super().__init__(n_points=n_points)
-        self.seed = checks.seed(seed, owner=self._label())
-
-    def get_config(self) -> dict[str, Any]:
-        """See :meth:`Initializer.get_config`; adds ``seed``."""
-        config = super().get_config()
-        config["seed"] = self.seed
-        return config
-
-    def sample_unit_cube(self, n: int, d: int) -> NDArray[np.float64]:
-        """The raw design: ``n`` points in ``[0, 1)^d`` from this seed.
-
-        Benchmarks use it to measure design quality before decoding; the
-        space is ``d`` continuous hyperparameters on ``[0, 1]``.
-        """
-        codec = SpaceCodec.unit_cube(d)
-        return self.sample(DesignRequest(codec=codec, n=n, seed=self.seed))
-
-    def sample(self, request: DesignRequest) -> NDArray[np.float64]:
-        """The checked unit-cube design for ``request`` (before decoding)."""
-        n, d = request.n, request.dimension
-        if d == 0:
-            return np.zeros((n, 0))
-        u = np.asarray(self._call_sample_unit_cube(request), dtype=float)
-        if u.shape != (n, d):
-            msg = (
-                f"{self._label()}: `_sample_unit_cube` must return shape "
-                f"({n}, {d}); got {u.shape}."
-            )
-            raise InitializerConfigError(msg)
-        if u.size and (np.nanmin(u) < 0.0 or np.nanmax(u) > 1.0):
-            msg = (
-                f"{self._label()}: `_sample_unit_cube` returned coordinates "
-                f"outside [0, 1] (min {u.min()}, max {u.max()})."
-            )
-            raise InitializerConfigError(msg)
-        return u
-
-    def _generate(self, request: DesignRequest) -> list[Mapping[str, Any]]:
-        return list(request.codec.decode(self.sample(request)))
-
-    def _call_sample_unit_cube(self, request: DesignRequest) -> Any:
-        hook: Any = self._sample_unit_cube
-        if _legacy_hook(hook, 3):
-            _warn_legacy(
-                self._label(), "_sample_unit_cube", "(self, n, d, rng)"
-            )
-            return hook(request.n, request.dimension, request.rng())
-        return hook(request)
-
-    @abc.abstractmethod
-    def _sample_unit_cube(self, request: DesignRequest) -> NDArray[np.float64]:
-        """Returns a ``(request.n, request.dimension)`` array in ``[0, 1)``.
-
-        Args:
-            request: What is asked for. Draw every random choice from one
-                ``request.rng()`` (seeded from ``request.seed``) so the
-                design is reproducible; ``request.codec`` is there for
-                space-aware designs (it decodes cube points to the
-                configurations KerasTuner would run). ``request.dimension``
-                is at least 1.
-        """
-
-
-def largest_power_of_two_at_most(n: int) -> int:
-    """``2**floor(log2(n))`` for ``n >= 1``."""
-    return 1 << (max(n, 1).bit_length() - 1)
-
-
-def is_power_of_two(n: int) -> bool:
-    """Whether ``n`` is a positive power of two."""
-    return n >= 1 and (n & (n - 1)) == 0
-
-
-def is_prime(p: int) -> bool:
-    """Whether ``p`` is prime (trial division; ``p`` is small here)."""
-    if p < 2:
-        return False
-    return all(p % k for k in range(2, math.isqrt(p) + 1))
-
-
 __all__ = [
+    "CanonicalPoints",
     "Initializer",
-    "UnitCubeInitializer",
     "default_n_points",
 ]

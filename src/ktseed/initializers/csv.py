@@ -34,15 +34,11 @@ from ktseed.initializers.base import Initializer
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    import keras_tuner
-
     from ktseed.csv_format import Layout
     from ktseed.csv_format import Record
     from ktseed.csv_format import Selection
     from ktseed.initializers.request import DesignRequest
     from ktseed.space import OnInactive
-    from ktseed.space import SpaceCodec
-    from ktseed.space import Values
 
 #: Frames from ``_generate`` up to ``Initializer.generate_for``, whose
 #: line the warnings name (as every initializer's warnings do).
@@ -52,6 +48,10 @@ _RESUME_HINT = (
     "A search resuming a saved project does not need the file (its design "
     "is saved): pass check_exists=False there."
 )
+
+
+#: Key of the rows read while sizing the design, in ``DesignRequest.memo``.
+_MEMO = "csv.rows"
 
 
 @dataclass
@@ -176,7 +176,6 @@ class CSVInitializer(Initializer):
         if self._file_needed:
             check_file(self.path, owner, hint=_RESUME_HINT)
         # The rows read to size the design, kept for the same generate().
-        self._sized: list[_Read] | None = None
 
     # -------------------------------------------------------------- config
     def get_config(self) -> dict[str, Any]:
@@ -233,33 +232,6 @@ class CSVInitializer(Initializer):
         caps = [c for c in (self.n_points, self.top_k, self.limit) if c]
         return min(caps) if caps else None
 
-    def generate(
-        self,
-        space: keras_tuner.HyperParameters | SpaceCodec,
-        *,
-        max_trials: int | None = None,
-        seed: int | None = None,
-        objective: Any = None,
-        direction: str | None = None,
-    ) -> list[Values]:
-        """See :meth:`Initializer.generate`; reads the file once.
-
-        Without ``n_points``, ``top_k`` or ``limit`` the design size is the
-        number of usable rows: the rows read to count them are the rows
-        the design is made of.
-        """
-        self._sized = []
-        try:
-            return super().generate(
-                space,
-                max_trials=max_trials,
-                seed=seed,
-                objective=objective,
-                direction=direction,
-            )
-        finally:
-            self._sized = None
-
     def _default_n_points(self, request: DesignRequest) -> int:
         if self.top_k is not None:
             return self.top_k
@@ -271,8 +243,8 @@ class CSVInitializer(Initializer):
         with open_rows(self._options(), request.codec) as (layout, selection):
             records = list(selection)
             selection.finish()
-        if self._sized is not None:  # inside generate(): keep them
-            self._sized.append(_Read(layout, selection, records))
+        # The rows the design is made of: _generate takes them from here.
+        request.memo[_MEMO] = _Read(layout, selection, records)
         return len(records)
 
     def _generate(self, request: DesignRequest) -> list[Mapping[str, Any]]:
@@ -289,8 +261,8 @@ class CSVInitializer(Initializer):
             raise InitializerConfigError(msg)
         options = self._options()
         with contextlib.ExitStack() as stack:
-            if self._sized:  # the rows _default_n_points has just read
-                read = self._sized.pop()
+            read = request.memo.pop(_MEMO, None)
+            if read is not None:  # the rows _default_n_points has just read
                 layout, selection = read.layout, read.selection
                 records: Iterable[Record] = read.records
             else:

@@ -9,8 +9,8 @@ from typing import ClassVar
 from ktseed import checks
 from ktseed.errors import InitializerConfigError
 from ktseed.initializers._qmc import make_engine
-from ktseed.initializers.base import UnitCubeInitializer
-from ktseed.initializers.base import is_prime
+from ktseed.initializers.cube import UnitCubeInitializer
+from ktseed.initializers.cube import is_prime
 
 if TYPE_CHECKING:
     import numpy as np

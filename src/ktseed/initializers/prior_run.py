@@ -60,10 +60,12 @@ class PriorRunInitializer(Initializer):
     * ``mode="observe"``: the design is empty. :meth:`observations` returns
       the usable COMPLETED prior trials as ``(values, score)``, which the
       seeded Bayesian oracle feeds to its Gaussian process without running
-      them. At most ``max_observations`` of them: beyond it the best half
-      of the limit is kept, by the prior objective's direction, plus an
-      evenly spread, deterministic sample of the others in trial-id order
-      (so the model still sees the whole space), with a warning.
+      them (and :meth:`budgeted_observations` with each one's epoch
+      budget, for the seeded Hyperband oracle's GP hand-off). At most
+      ``max_observations`` of them: beyond it the best half of the limit
+      is kept, by the prior objective's direction, plus an evenly spread,
+      deterministic sample of the others in trial-id order (so the model
+      still sees the whole space), with a warning.
 
     The prior objective: KerasTuner does not store the objective in the
     project, but each trial's ``score`` is the best value of the objective's
@@ -104,7 +106,10 @@ class PriorRunInitializer(Initializer):
     :class:`~ktseed.errors.DataSourceError`, since the model would take
     them as equals. ``allow_mixed_budgets=True`` accepts mixed budgets in
     both modes, without the warning. Projects of the other oracles record
-    no budget and are not affected.
+    no budget and are not affected. The seeded Hyperband oracle with
+    ``handoff="gp"`` models each budget apart (it reads them from
+    :meth:`budgeted_observations`), so mixed budgets are what it wants:
+    pass ``allow_mixed_budgets=True`` there.
 
     Args:
         directory: The ``directory`` of the earlier tuner.
@@ -330,6 +335,41 @@ class PriorRunInitializer(Initializer):
             InvalidValueError: With ``on_invalid="raise"``, for a prior value
                 the new space rejects.
         """
+        kept = self._observed(space, objective, stacklevel=4)
+        return [(values, float(trial.score or 0.0)) for trial, values in kept]
+
+    def budgeted_observations(
+        self,
+        space: keras_tuner.HyperParameters | SpaceCodec,
+        objective: Any,
+    ) -> list[tuple[Values, float, int | None]]:
+        """:meth:`observations`, each with the epochs it was trained for.
+
+        Returns:
+            ``(values, score, epochs)``: the trials of :meth:`observations`,
+            in its order, with Hyperband's ``tuner/epochs``
+            (:attr:`~ktseed.prior_runs.PriorTrial.epochs`), ``None`` for a
+            trial of another oracle. The seeded Hyperband oracle's GP
+            hand-off models each budget apart.
+
+        Raises:
+            DataSourceError: As for :meth:`observations`.
+            InvalidValueError: As for :meth:`observations`.
+        """
+        kept = self._observed(space, objective, stacklevel=4)
+        return [
+            (values, float(trial.score or 0.0), trial.epochs)
+            for trial, values in kept
+        ]
+
+    def _observed(
+        self,
+        space: keras_tuner.HyperParameters | SpaceCodec,
+        objective: Any,
+        *,
+        stacklevel: int,
+    ) -> list[tuple[PriorTrial, Values]]:
+        """The observed trials with their mapped values, in trial-id order."""
         if self.mode != "observe":
             return []
         name = getattr(objective, "name", None)
@@ -373,8 +413,8 @@ class PriorRunInitializer(Initializer):
             raise DataSourceError(msg)
         kept = cap_observations(kept, self.max_observations, usage)
         kept.sort(key=lambda item: trial_sort_key(item[0].trial_id))
-        self._warn(run, usage, len(kept), stacklevel=3)
-        return [(values, float(trial.score or 0.0)) for trial, values in kept]
+        self._warn(run, usage, len(kept), stacklevel=stacklevel)
+        return kept
 
     # ------------------------------------------------------------- helpers
     def _load(self) -> PriorRun:

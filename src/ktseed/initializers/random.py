@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from typing import ClassVar
 
-from ktseed.initializers.base import UnitCubeInitializer
+from ktseed.initializers.cube import UnitCubeInitializer
 
 if TYPE_CHECKING:
     import numpy as np

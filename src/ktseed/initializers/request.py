@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from dataclasses import field
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -36,6 +37,10 @@ class DesignRequest:
             or ``None`` when the design is built outside a search.
         objective: The search's ``keras_tuner.Objective``, or ``None``.
         max_trials: The search's trial budget, or ``None``.
+        memo: Scratch space shared by the hooks of one ``generate`` call
+            (copies made with :meth:`replace` share it): a data source that
+            reads its file to size the design (``_default_n_points``) keeps
+            the rows there for ``_generate``, so the file is read once.
     """
 
     codec: SpaceCodec
@@ -44,6 +49,9 @@ class DesignRequest:
     direction: str | None = None
     objective: Any = None
     max_trials: int | None = None
+    memo: dict[str, Any] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def dimension(self) -> int:

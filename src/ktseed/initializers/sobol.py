@@ -9,8 +9,8 @@ from typing import ClassVar
 from ktseed.errors import InitializerConfigError
 from ktseed.errors import KtseedWarning
 from ktseed.initializers._qmc import ScrambledSequenceInitializer
-from ktseed.initializers.base import is_power_of_two
-from ktseed.initializers.base import largest_power_of_two_at_most
+from ktseed.initializers.cube import is_power_of_two
+from ktseed.initializers.cube import largest_power_of_two_at_most
 
 if TYPE_CHECKING:
     import numpy as np

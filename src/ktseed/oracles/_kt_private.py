@@ -12,7 +12,9 @@ what they supplied (a design value handed to Hyperband's round-0 draw, the
 prior observations handed to the stock GP) and raise
 :class:`~ktseed.errors.KerasTunerCompatibilityError` the first time it did
 not. The rest of ktseed calls the functions and mixins below and never
-spells a private name.
+spells a private name. (This module is longer than ktseed's other modules
+on purpose: keeping every private seam, its probe and its hook in one
+place is the rule that makes a KerasTuner upgrade a one-file review.)
 
 The seams:
 

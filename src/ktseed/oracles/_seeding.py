@@ -13,7 +13,6 @@ distributed chief hands no trial out twice (``docs/resuming.md``).
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
@@ -23,13 +22,11 @@ import keras_tuner
 
 from ktseed import checks
 from ktseed._files import TornFileError
-from ktseed._files import read_json
-from ktseed._files import write_json_atomically
 from ktseed.errors import InitializerConfigError
-from ktseed.errors import KtseedWarning
-from ktseed.errors import StateFileError
 from ktseed.initializers.request import DesignRequest
 from ktseed.oracles import _kt_private
+from ktseed.oracles import _state_files as state_files
+from ktseed.oracles._state_files import DESIGN_FILE
 from ktseed.points import PointKey
 from ktseed.points import point_key
 from ktseed.schedule import Capacity
@@ -46,9 +43,6 @@ if TYPE_CHECKING:
 #: Key of ktseed's section in ``oracle.json``.
 STATE_KEY = "ktseed"
 
-#: The file, in the project directory, that holds the materialised design.
-DESIGN_FILE = "ktseed-design.json"
-
 
 def _is_distributed_chief() -> bool:
     """Whether this process is the chief of KerasTuner's distributed mode.
@@ -59,18 +53,6 @@ def _is_distributed_chief() -> bool:
     return "KERASTUNER_ORACLE_IP" in os.environ and "chief" in os.environ.get(
         "KERASTUNER_TUNER_ID", ""
     )
-
-
-def _torn_error(path: str, detail: str) -> StateFileError:
-    msg = (
-        f"Cannot resume: the state file '{path}' is torn ({detail}); a "
-        "search killed while writing it leaves such a file. ktseed writes "
-        "its own state files atomically, so it was written by another "
-        "writer. Restore the file from a backup, remove the trial directory "
-        "it belongs to if that trial never finished, or start a new project "
-        "(`overwrite=True`)."
-    )
-    return StateFileError(msg)
 
 
 class SeededOracleMixin(_kt_private.RandomValuesHook):
@@ -405,7 +387,7 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         try:
             super().reload()  # type: ignore[misc]
         except TornFileError as error:  # pragma: no cover - checked above
-            raise _torn_error(error.path, error.detail) from error
+            raise state_files.torn_error(error.path, error.detail) from error
         _kt_private.finish_cut_off_ends(self)
         _kt_private.forget_orphans(self)
         if _is_distributed_chief():
@@ -427,119 +409,26 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         _kt_private.save_trial_atomically(self, trial)
 
     # ----------------------------------------------------- state files
-    def _ktseed_design_path(self) -> str | None:
-        directory = _kt_private.project_directory(self)
-        if directory is None or _kt_private.is_remote(directory):
-            return None
-        return os.path.join(directory, DESIGN_FILE)
-
     def _ktseed_write_design(self) -> None:
         points = self._ktseed.points
-        path = self._ktseed_design_path()
-        if points is None or path is None:
+        directory = _kt_private.project_directory(self)
+        if (
+            points is None
+            or directory is None
+            or _kt_private.is_remote(directory)
+            or design_digest(points) == self._ktseed_written
+        ):
             return
-        digest = design_digest(points)
-        if digest == self._ktseed_written:
-            return
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        write_json_atomically(path, {"sha256": digest, "points": points})
-        self._ktseed_written = digest
+        self._ktseed_written = state_files.write_design(directory, points)
 
     def _ktseed_read_design(self, entry: Mapping[str, Any]) -> list[Values]:
         directory = _kt_private.project_directory(self)
-        path = os.path.join(directory or ".", str(entry["name"]))
-        remedy = (
-            "It is written once, when the design is built; restore it from "
-            "a backup of the project, or start a new project (`overwrite="
-            "True` or another `project_name`)."
-        )
-        try:
-            content = read_json(path)
-        except FileNotFoundError as error:
-            msg = (
-                f"The project's design file '{path}' is missing; oracle.json "
-                f"refers to it ({entry['points']} point(s), sha256 "
-                f"{entry['sha256']}). {remedy}"
-            )
-            raise StateFileError(msg) from error
-        except TornFileError as error:
-            raise _torn_error(error.path, error.detail) from error
-        points = content.get("points") if isinstance(content, dict) else None
-        if (
-            not isinstance(points, list)
-            or design_digest(points) != entry["sha256"]
-        ):
-            msg = (
-                f"The project's design file '{path}' does not match "
-                f"oracle.json (expected {entry['points']} point(s) with "
-                f"sha256 {entry['sha256']}). {remedy}"
-            )
-            raise StateFileError(msg)
-        return [dict(p) for p in points]
+        return state_files.read_design(directory or ".", entry)
 
     def _ktseed_check_files(self) -> None:
-        """Repairs or names torn state files before KerasTuner reads them."""
         directory = _kt_private.project_directory(self)
-        if directory is None or not os.path.isdir(directory):
-            return
-        oracle_json = os.path.join(directory, "oracle.json")
-        known: set[str] = set()
-        if os.path.exists(oracle_json):
-            try:
-                known = set(read_json(oracle_json).get("start_order", []))
-            except TornFileError as error:
-                raise _torn_error(error.path, error.detail) from error
-        for name in sorted(os.listdir(directory)):
-            path = os.path.join(directory, name)
-            if name.endswith(".json") and name not in (
-                "oracle.json",
-                DESIGN_FILE,
-            ):
-                self._ktseed_check_tuner_file(path)
-            elif name.startswith("trial_") and os.path.isdir(path):
-                self._ktseed_check_trial_file(
-                    os.path.join(path, "trial.json"),
-                    name[len("trial_") :],
-                    known,
-                )
-
-    @staticmethod
-    def _ktseed_check_tuner_file(path: str) -> None:
-        try:
-            read_json(path)
-        except TornFileError as error:
-            write_json_atomically(path, {})
-            warnings.warn(
-                f"ktseed: the tuner state file '{path}' was torn "
-                f"({error.detail}: the search was killed while writing it); "
-                "it is rewritten as {}, the state KerasTuner's tuners keep "
-                "there. A custom tuner that saves more state there starts "
-                "from its defaults.",
-                KtseedWarning,
-                stacklevel=6,
-            )
-
-    @staticmethod
-    def _ktseed_check_trial_file(
-        path: str, trial_id: str, known: set[str]
-    ) -> None:
-        if not os.path.exists(path):
-            return
-        try:
-            read_json(path)
-        except TornFileError as error:
-            if trial_id in known:
-                raise _torn_error(error.path, error.detail) from error
-            aside = f"{path}.torn"
-            os.replace(path, aside)
-            warnings.warn(
-                f"ktseed: the trial file '{path}' was torn ({error.detail}) "
-                "and oracle.json never recorded that trial (it was being "
-                f"created when the search was killed); moved it to '{aside}'."
-                " The trial is created again.",
-                KtseedWarning,
-                stacklevel=6,
-            )
+        if directory is not None:
+            state_files.check_project_files(directory)
 
 
 __all__ = ["DESIGN_FILE", "STATE_KEY", "SeededOracleMixin"]

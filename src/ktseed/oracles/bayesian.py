@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
@@ -11,23 +10,22 @@ import numpy as np
 from keras_tuner.oracles import BayesianOptimizationOracle
 
 from ktseed import checks
-from ktseed.errors import InitializerConfigError
 from ktseed.oracles import _kt_private
 from ktseed.oracles._arguments import parent_arguments
+from ktseed.oracles._handoff import HANDOFFS
+from ktseed.oracles._handoff import HandoffMixin
+from ktseed.oracles._handoff import make_handoff
 from ktseed.oracles._seeding import SeededOracleMixin
-from ktseed.prior_runs import trial_sort_key
-from ktseed.space import strip_tuner_keys
 
 if TYPE_CHECKING:
     from ktseed.registry import InitializerSpec
-    from ktseed.space import Values
-
-#: The hand-offs: how proposals are made once the design has run.
-HANDOFFS = ("stock", "gp")
 
 
 class SeededBayesianOptimizationOracle(
-    _kt_private.ObservationsHook, SeededOracleMixin, BayesianOptimizationOracle
+    _kt_private.ObservationsHook,
+    HandoffMixin,
+    SeededOracleMixin,
+    BayesianOptimizationOracle,
 ):
     """KerasTuner's Bayesian optimisation, started from an initial design.
 
@@ -101,17 +99,12 @@ class SeededBayesianOptimizationOracle(
         num_initial_points = checks.integer(
             num_initial_points, "num_initial_points", optional=True
         )
-        proposer = _make_handoff(handoff, handoff_options)
+        proposer = make_handoff(handoff, handoff_options)
         super().__init__(
             **parent_arguments(BayesianOptimizationOracle, locals())
         )
+        self._ktseed_use_handoff(proposer)
         self._ktseed_setup(initializer, seed)
-        self.handoff = "stock" if proposer is None else "gp"
-        self._ktseed_handoff = proposer
-        self.handoff_options = (
-            {} if proposer is None else _non_default_options(proposer)
-        )
-        self._ktseed_proposer: Any = None
 
     # ------------------------------------------------------- proposals
     def populate_space(self, trial_id: str) -> dict[str, Any]:
@@ -127,7 +120,18 @@ class SeededBayesianOptimizationOracle(
             # makes each proposal a function of the history, so a resumed
             # search proposes exactly what an uninterrupted one does.
             _kt_private.reseed_acquisition(self, len(self.trials))
-            response = self._ktseed_stock_gp_step(trial_id)
+            response = self._ktseed_sanitize(
+                self._ktseed_stock_gp_step(trial_id)
+            )
+            if response.get("status") == "RUNNING" and self._ktseed_was_tried(
+                response["values"]
+            ):
+                # KerasTuner's GP step never checks for repeats (keras-tuner
+                # #227, #608) and never stops: a repeat is replaced by a
+                # fresh random draw, which stops the search once the space
+                # is used up, as KerasTuner's random phase does.
+                response = _kt_private.random_response(self)
+            return self._ktseed_sanitize(response)
         else:
             response = self._ktseed_gp_handoff_step()
         return self._ktseed_sanitize(response)
@@ -158,9 +162,6 @@ class SeededBayesianOptimizationOracle(
             needed = max(3 * len(self.hyperparameters.space), 3)
         return available < needed
 
-    def _ktseed_minimised(self, score: float) -> float:
-        return -score if self.objective.direction == "max" else score
-
     def _ktseed_extra_observations(
         self,
     ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
@@ -172,50 +173,15 @@ class SeededBayesianOptimizationOracle(
         y = np.array([self._ktseed_minimised(s) for _, s in observations])
         return x, y
 
-    def _ktseed_make_proposer(self) -> Any:
-        """The GP proposer, seeded with the oracle's seed if it has none."""
-        if self._ktseed_proposer is None:
-            handoff = self._ktseed_handoff
-            config = handoff.get_config()
-            if config.get("seed") is None:
-                config["seed"] = self.seed
-            self._ktseed_proposer = type(handoff).from_config(config)
-        return self._ktseed_proposer
-
     def _ktseed_gp_handoff_step(self) -> dict[str, Any]:
-        codec = self._ktseed_codec()
-        # In trial-id order, so that a resumed search (whose trials come
-        # back in directory-listing order) makes the same proposal.
-        completed = sorted(
-            (
-                t
-                for t in self.trials.values()
-                if t.status == "COMPLETED" and t.score is not None
-            ),
-            key=lambda t: trial_sort_key(t.trial_id),
-        )
-        observations: list[tuple[Values, float]] = [
-            (
-                strip_tuner_keys(t.hyperparameters.values),
-                self._ktseed_minimised(float(t.score)),
-            )
-            for t in completed
+        observations = [
+            self._ktseed_observation(t) for t in self._ktseed_scored_trials()
         ]
         observations += [
             (v, self._ktseed_minimised(s)) for v, s in self._ktseed.observations
         ]
-        pending = [
-            strip_tuner_keys(t.hyperparameters.values)
-            for t in sorted(
-                self.ongoing_trials.values(),
-                key=lambda t: trial_sort_key(t.trial_id),
-            )
-        ]
-        values = self._ktseed_make_proposer().propose(
-            codec,
-            observations,
-            pending=pending,
-            is_tried=lambda v: _kt_private.is_duplicate(self, v),
+        values = self._ktseed_propose(
+            observations, pending=self._ktseed_running_values()
         )
         if values is None:
             # Every configuration the model can reach was tried: fall back
@@ -223,83 +189,6 @@ class SeededBayesianOptimizationOracle(
             # finds nothing new.
             return _kt_private.random_response(self)
         return {"status": "RUNNING", "values": values}
-
-    # ----------------------------------------------------------- state
-    def get_state(self) -> dict[str, Any]:
-        """Parent state plus the design and the hand-off."""
-        state = super().get_state()
-        state["ktseed"]["handoff"] = {
-            "name": self.handoff,
-            "options": self.handoff_options,
-        }
-        return state
-
-    def set_state(self, state: dict[str, Any]) -> None:
-        """Restores the state; the hand-off passed now is kept."""
-        super().set_state(state)
-        self._ktseed_codec_cache = None
-        self._ktseed_proposer = None  # rebuilt with the restored seed
-
-
-def _make_handoff(handoff: Any, options: Mapping[str, Any] | None) -> Any:
-    """The GP proposer for ``handoff`` (``None`` for the stock GP step).
-
-    Raises:
-        InitializerConfigError: For an unknown hand-off, or options with
-            another hand-off than ``"gp"``.
-        HandoffConfigError: For invalid options.
-    """
-    from ktseed.oracles.gp import GPHandoff
-
-    if isinstance(handoff, GPHandoff):
-        if options:
-            msg = (
-                "`handoff_options` only apply to handoff='gp'; pass the "
-                "options to GPHandoff(...) instead."
-            )
-            raise InitializerConfigError(msg)
-        return handoff
-    _check_handoff_name(handoff)
-    if options and handoff != "gp":
-        msg = "`handoff_options` only apply to handoff='gp'."
-        raise InitializerConfigError(msg)
-    if handoff == "stock":
-        return None
-    if options:
-        warnings.warn(
-            "`handoff_options` is deprecated: pass "
-            "handoff=GPHandoff(**options) (from ktseed.oracles import "
-            "GPHandoff) instead of handoff='gp' with handoff_options.",
-            DeprecationWarning,
-            stacklevel=4,
-        )
-        if "seed" in options:
-            msg = (
-                "`handoff_options` must not contain 'seed': the GP "
-                "hand-off takes the oracle's `seed`."
-            )
-            raise InitializerConfigError(msg)
-    return GPHandoff(**dict(options or {}))
-
-
-def _check_handoff_name(handoff: object) -> None:
-    if handoff not in HANDOFFS or not isinstance(handoff, str):
-        msg = (
-            f"`handoff` must be one of {list(HANDOFFS)!r} (got {handoff!r}) "
-            "or a ktseed.oracles.GPHandoff."
-        )
-        raise InitializerConfigError(msg)
-
-
-def _non_default_options(proposer: Any) -> dict[str, Any]:
-    """The proposer's options that differ from the defaults (JSON-safe)."""
-    config = proposer.get_config()
-    defaults = type(proposer)().get_config()
-    return {
-        k: v
-        for k, v in config.items()
-        if k not in ("name", "seed") and v != defaults.get(k)
-    }
 
 
 __all__ = ["HANDOFFS", "SeededBayesianOptimizationOracle"]

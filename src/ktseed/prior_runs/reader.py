@@ -260,21 +260,11 @@ def _parse_trial(state: Any, path: str) -> PriorTrial:
         isinstance(best_step, bool) or not isinstance(best_step, int)
     ):
         raise _incompatible(path, "best_step", "has a non-integer")
-    hps = state["hyperparameters"]
-    if not isinstance(hps, dict) or "values" not in hps:
-        raise _incompatible(path, "hyperparameters.values", "lacks the key")
-    raw_values = hps["values"]
-    if not isinstance(raw_values, dict):
-        raise _incompatible(path, "hyperparameters.values", "has a non-object")
+    raw_values = _inner_object(state, "hyperparameters", "values", path)
     values = strip_tuner_keys(raw_values)
     epochs = _tuner_int(raw_values, "epochs", path)
     round_ = _tuner_int(raw_values, "round", path)
-    metrics_state = state["metrics"]
-    if not isinstance(metrics_state, dict) or "metrics" not in metrics_state:
-        raise _incompatible(path, "metrics.metrics", "lacks the key")
-    raw_metrics = metrics_state["metrics"]
-    if not isinstance(raw_metrics, dict):
-        raise _incompatible(path, "metrics.metrics", "has a non-object")
+    raw_metrics = _inner_object(state, "metrics", "metrics", path)
     metrics = {
         name: _parse_metric(config, path, name)
         for name, config in raw_metrics.items()
@@ -290,6 +280,20 @@ def _parse_trial(state: Any, path: str) -> PriorTrial:
         epochs=epochs,
         round=round_,
     )
+
+
+def _inner_object(
+    state: dict[str, Any], outer: str, inner: str, path: str
+) -> dict[str, Any]:
+    """``state[outer][inner]``, which must be a JSON object."""
+    container = state[outer]
+    key = f"{outer}.{inner}"
+    if not isinstance(container, dict) or inner not in container:
+        raise _incompatible(path, key, "lacks the key")
+    found = container[inner]
+    if not isinstance(found, dict):
+        raise _incompatible(path, key, "has a non-object")
+    return found
 
 
 def _tuner_int(values: dict[str, Any], name: str, path: str) -> int | None:

@@ -35,7 +35,6 @@ from ktseed.space.hyperparameters import Values
 from ktseed.space.hyperparameters import bucket_index
 from ktseed.space.hyperparameters import grid_size
 from ktseed.space.hyperparameters import grid_value
-from ktseed.space.hyperparameters import hp_classes
 from ktseed.space.hyperparameters import hp_kind
 from ktseed.space.hyperparameters import native
 from ktseed.space.hyperparameters import nearest_grid_index
@@ -51,7 +50,9 @@ class SpaceCodec(ValueChecks):
     """Maps a KerasTuner search space to and from the unit cube.
 
     Args:
-        hyperparameters: The search space. The codec keeps a copy, so later
+        hyperparameters: The search space: a ``keras_tuner.HyperParameters``,
+            or a :class:`ktseed.space.light.HyperParameters` read from its
+            config without KerasTuner. The codec keeps a copy, so later
             changes to the caller's object do not affect it.
 
     Attributes:
@@ -77,9 +78,10 @@ class SpaceCodec(ValueChecks):
     def __init__(self, hyperparameters: keras_tuner.HyperParameters) -> None:
         self.hyperparameters = hyperparameters.copy()
         self.entries: list[Any] = list(self.hyperparameters.space)
-        hp_module = hp_classes()
+        # By kind name, not isinstance on KerasTuner's class, so that
+        # ktseed.space.light's records need no KerasTuner import.
         self.tunable: list[Any] = [
-            hp for hp in self.entries if not isinstance(hp, hp_module.Fixed)
+            hp for hp in self.entries if hp_kind(hp) != "Fixed"
         ]
         # Per coordinate: the size of its step grid (0 when it has none).
         self._grid_sizes: list[int] = [
@@ -108,6 +110,28 @@ class SpaceCodec(ValueChecks):
 
     def __repr__(self) -> str:
         return f"SpaceCodec(names={self._names!r}, dimension={self.dimension})"
+
+    @property
+    def cardinality(self) -> int | None:
+        """The most configurations the space has (None: infinitely many).
+
+        The product of the number of values of every tunable hyperparameter
+        (a step grid's size, a ``Choice``'s values, 2 for a ``Boolean``);
+        ``None`` as soon as one is continuous. Conditional spaces have
+        fewer distinct configurations than this bound.
+        """
+        total = 1
+        for hp, size in zip(self.tunable, self._grid_sizes, strict=True):
+            kind = hp_kind(hp)
+            if size:
+                total *= size
+            elif kind == "Choice":
+                total *= len(hp.values)
+            elif kind == "Boolean":
+                total *= 2
+            else:
+                return None
+        return total
 
     def is_conditional(self) -> bool:
         """Whether any hyperparameter depends on another one's value."""

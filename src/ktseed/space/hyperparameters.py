@@ -41,8 +41,21 @@ def hp_classes() -> Any:
     return hp_module
 
 
+#: KerasTuner's built-in hyperparameter kinds, in the order they are tested.
+KINDS = ("Fixed", "Boolean", "Choice", "Int", "Float")
+
+#: Modules whose classes of those names are such hyperparameters: KerasTuner
+#: and :mod:`ktseed.space.light` (a KerasTuner-free reader of saved spaces).
+_KIND_MODULES = ("keras_tuner.", "ktseed.space.light")
+
+
 def hp_kind(hp: Any) -> str:
     """The KerasTuner type name of ``hp``: ``"Int"``, ``"Float"``, ...
+
+    Goes by the names of the classes ``hp`` is an instance of (its MRO),
+    so it answers as ``isinstance`` on KerasTuner's classes would, a
+    subclass of ``Int`` included, without importing KerasTuner (and
+    TensorFlow); :mod:`ktseed.space.light`'s classes count as KerasTuner's.
 
     Args:
         hp: A KerasTuner hyperparameter.
@@ -51,11 +64,26 @@ def hp_kind(hp: Any) -> str:
         ``"Fixed"``, ``"Boolean"``, ``"Choice"``, ``"Int"``, ``"Float"``, or
         the class name of any other hyperparameter type.
     """
-    hp_module = hp_classes()
-    for kind in ("Fixed", "Boolean", "Choice", "Int", "Float"):
-        if isinstance(hp, getattr(hp_module, kind)):
+    cls = type(hp)
+    kind = _KIND_OF_CLASS.get(cls)
+    if kind is None:
+        kind = _KIND_OF_CLASS[cls] = _kind_of_class(cls)
+    return kind
+
+
+_KIND_OF_CLASS: dict[type, str] = {}
+
+
+def _kind_of_class(cls: type) -> str:
+    bases = [
+        c.__name__
+        for c in cls.__mro__
+        if c.__module__.startswith(_KIND_MODULES)
+    ]
+    for kind in KINDS:
+        if kind in bases:
             return kind
-    return type(hp).__name__
+    return cls.__name__
 
 
 def describe_hp(hp: Any) -> str:

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import difflib
 import math
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 from ktseed.errors import InvalidValueError
+from ktseed.errors import KtseedWarning
 from ktseed.space.hyperparameters import FLOAT_RTOL
 from ktseed.space.hyperparameters import OnInactive
 from ktseed.space.hyperparameters import Values
@@ -26,6 +28,11 @@ from ktseed.space.hyperparameters import hp_kind
 from ktseed.space.hyperparameters import is_number
 from ktseed.space.hyperparameters import native
 from ktseed.space.hyperparameters import nearest_grid_index
+
+#: How alike an unknown name and a known one must be (``difflib`` ratio)
+#: for a "Did you mean" hint: ``unitz`` for ``units`` (0.8) is a typo,
+#: ``dropout_rate`` for ``use_dropout`` (0.61) is another hyperparameter.
+CLOSE_NAME_CUTOFF = 0.7
 
 
 class ValueChecks:
@@ -208,7 +215,8 @@ class ValueChecks:
         KerasTuner accepts defaults that are off the hyperparameter's own
         grid (``Int(1, 100, step=2, sampling="reverse_log")`` defaults to 1,
         which its grid never produces); such a default is snapped to the
-        nearest grid value.
+        nearest grid value, with a :class:`~ktseed.KtseedWarning` (once per
+        hyperparameter and codec) naming both values.
         """
         kind = hp_kind(hp)
         if kind == "Fixed":
@@ -217,8 +225,25 @@ class ValueChecks:
         if kind in ("Int", "Float") and hp.step is not None:
             clipped = min(max(default, hp.min_value), hp.max_value)
             snapped = grid_value(hp, nearest_grid_index(hp, float(clipped)))
-            return int(snapped) if kind == "Int" else float(snapped)
+            snapped = int(snapped) if kind == "Int" else float(snapped)
+            if not math.isclose(snapped, default, rel_tol=FLOAT_RTOL):
+                self._warn_off_grid_default(hp, default, snapped)
+            return snapped
         return self.canonical_value(hp, default)
+
+    def _warn_off_grid_default(self, hp: Any, default: Any, used: Any) -> None:
+        warned: set[str] = self.__dict__.setdefault("_warned_defaults", set())
+        if hp.name in warned:
+            return
+        warned.add(hp.name)
+        warnings.warn(
+            f"hyperparameter '{hp.name}': its default {default!r} is not on "
+            f"its own grid ({describe_hp(hp)}), so ktseed fills it in with "
+            f"the nearest grid value {used!r}, the value KerasTuner's grid "
+            "can produce. Declare a default on the grid to silence this.",
+            KtseedWarning,
+            stacklevel=3,
+        )
 
     def canonical_value(self, hp: Any, value: Any, *, where: str = "") -> Any:
         """Canonical form of one value for one hyperparameter.
@@ -339,13 +364,56 @@ class ValueChecks:
 
     # ---------------------------------------------------------- messages
     def _unknown_name_message(self, name: object, prefix: str) -> str:
-        close = difflib.get_close_matches(str(name), self._names, n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
         known = ", ".join(self._names) or "(the space is empty)"
-        return (
+        message = (
             f"{prefix}unknown hyperparameter '{name}'; expected one of: "
-            f"{known}.{hint}"
+            f"{known}."
         )
+        close = difflib.get_close_matches(
+            str(name), self._names, n=1, cutoff=CLOSE_NAME_CUTOFF
+        )
+        if close:
+            return f"{message} Did you mean '{close[0]}'?"
+        gate = self._branch_gate()
+        if gate is None:
+            return message
+        gate_name, gate_values = gate
+        return (
+            f"{message} If the model declares '{name}' inside a plain `if` "
+            f"on another hyperparameter (such as `if "
+            f"hp.{hp_kind(self._first(gate_name))}('{gate_name}'):`), "
+            "KerasTuner never saw it: it builds the model once with default "
+            "values before the search, and a branch those values skip "
+            f"declares nothing. Declare '{name}' under `with "
+            f"hp.conditional_scope('{gate_name}', {gate_values!r}):`, "
+            "outside the `if`, so that KerasTuner explores the branch and "
+            "knows the hyperparameter."
+        )
+
+    def _first(self, name: str) -> Any:
+        return next(hp for hp in self.entries if hp.name == name)
+
+    def _branch_gate(self) -> tuple[str, list[Any]] | None:
+        """A Boolean or Choice that could gate a branch, and a value.
+
+        The value is one the defaults do not take (``[True]`` for a
+        ``Boolean`` that defaults to ``False``), so it names the branch
+        that KerasTuner's build with default values skipped. Booleans come
+        first, those that default to ``False`` before the others.
+        """
+        gates: list[tuple[int, str, list[Any]]] = []
+        for hp in self.entries:
+            kind = hp_kind(hp)
+            if kind == "Boolean":
+                rank = 0 if hp.default is False else 1
+                gates.append((rank, hp.name, [not hp.default]))
+            elif kind == "Choice" and len(hp.values) > 1:
+                other = next(v for v in hp.values if v != hp.default)
+                gates.append((2, hp.name, [other]))
+        if not gates:
+            return None
+        _, gate_name, values = min(gates, key=lambda g: g[0])
+        return gate_name, values
 
     def _inactive_reason(self, name: str, values: Mapping[str, Any]) -> str:
         reasons = []

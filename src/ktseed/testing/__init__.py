@@ -18,10 +18,9 @@ pytest is not installed (the ``bench`` extra does not install it).
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
-from typing import Any
 
+from ktseed._lazy import lazy_attributes
 from ktseed.testing.projects import trial_state
 from ktseed.testing.projects import write_hyperband_project
 from ktseed.testing.projects import write_project
@@ -38,18 +37,7 @@ if TYPE_CHECKING:
 _LAZY = {"InitializerContract": "ktseed.testing.contract"}
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module 'ktseed.testing' has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_attributes("ktseed.testing", globals(), _LAZY)
 
 
 __all__ = [

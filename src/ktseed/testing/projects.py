@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
 
+from ktseed.space.configs import hp_config
 from ktseed.testing._tuner import Formula
 from ktseed.testing._tuner import formula_tuner_class
 
@@ -172,83 +173,35 @@ def write_hyperband_project(
 #: ``HyperParameters.get_config()["space"]`` gives it: 7 hyperparameters,
 #: ``units_2`` active when ``layers`` is 2 or 3.
 _SYNTHETIC_SPACE: list[dict[str, Any]] = [
-    {
-        "class_name": "Int",
-        "config": {
-            "name": "units",
-            "default": None,
-            "conditions": [],
-            "min_value": 32,
-            "max_value": 512,
-            "step": 32,
-            "sampling": "linear",
-        },
-    },
-    {
-        "class_name": "Float",
-        "config": {
-            "name": "lr",
-            "default": 0.0001,
-            "conditions": [],
-            "min_value": 0.0001,
-            "max_value": 0.1,
-            "step": None,
-            "sampling": "log",
-        },
-    },
-    {
-        "class_name": "Choice",
-        "config": {
-            "name": "act",
-            "default": "relu",
-            "conditions": [],
-            "values": ["relu", "tanh", "elu"],
-            "ordered": False,
-        },
-    },
-    {
-        "class_name": "Boolean",
-        "config": {"name": "bn", "default": False, "conditions": []},
-    },
-    {
-        "class_name": "Float",
-        "config": {
-            "name": "dropout",
-            "default": 0.0,
-            "conditions": [],
-            "min_value": 0.0,
-            "max_value": 0.5,
-            "step": 0.1,
-            "sampling": "linear",
-        },
-    },
-    {
-        "class_name": "Choice",
-        "config": {
-            "name": "layers",
-            "default": 1,
-            "conditions": [],
-            "values": [1, 2, 3],
-            "ordered": True,
-        },
-    },
-    {
-        "class_name": "Int",
-        "config": {
-            "name": "units_2",
-            "default": None,
-            "conditions": [
-                {
-                    "class_name": "Parent",
-                    "config": {"name": "layers", "values": [2, 3]},
-                }
-            ],
-            "min_value": 8,
-            "max_value": 64,
-            "step": None,
-            "sampling": "log",
-        },
-    },
+    hp_config("Int", "units", min_value=32, max_value=512, step=32),
+    hp_config(
+        "Float",
+        "lr",
+        default=0.0001,
+        min_value=0.0001,
+        max_value=0.1,
+        sampling="log",
+    ),
+    hp_config(
+        "Choice",
+        "act",
+        default="relu",
+        values=["relu", "tanh", "elu"],
+        ordered=False,
+    ),
+    hp_config("Boolean", "bn"),
+    hp_config(
+        "Float", "dropout", default=0.0, min_value=0.0, max_value=0.5, step=0.1
+    ),
+    hp_config("Choice", "layers", default=1, values=[1, 2, 3], ordered=True),
+    hp_config(
+        "Int",
+        "units_2",
+        min_value=8,
+        max_value=64,
+        sampling="log",
+        parents={"layers": [2, 3]},
+    ),
 ]
 
 

@@ -1,12 +1,15 @@
 """One process of a distributed seeded search, for the fault tests.
 
 Usage: ``python distributed_faults.py DIR LOG_DIR [--seconds S]
-[--initializer JSON]``. Every process (chief or worker, by
+[--initializer JSON] [--oracle random|hyperband_gp]``. Every process
+(chief or worker, by
 ``KERASTUNER_TUNER_ID``) runs this script on the same ``DIR``. A worker
 appends one JSON line per event to ``LOG_DIR/<tuner id>.jsonl``:
 ``{"event": "start" | "end", "trial": id, "values": {...}}``, so the test
 can tell which trial ran where, how often, and when a worker is mid-trial.
-Each trial takes ``S`` seconds (default 0.2).
+Each trial takes ``S`` seconds (default 0.2). ``--oracle hyperband_gp``
+runs the seeded Hyperband oracle with the GP hand-off instead of the
+seeded random search (a trial's score then depends on ``tuner/epochs``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras_tuner as kt
 
 import ktseed
+from ktseed.oracles import GPHandoff
 
 DESIGN = {"name": "sobol", "n_points": 8, "seed": 5}
 MAX_TRIALS = 12
@@ -56,7 +60,10 @@ class Worker(kt.Tuner):
         time.sleep(self.seconds)
         values = trial.hyperparameters.values
         self._event("end", trial)
-        return (values["x"] - 0.3) ** 2 + 0.01 * values["n"]
+        score = (values["x"] - 0.3) ** 2 + 0.01 * values["n"]
+        if "tuner/epochs" in values:  # Hyperband: fewer epochs, worse
+            score += 1.0 / values["tuner/epochs"]
+        return score
 
 
 def main() -> None:
@@ -65,15 +72,28 @@ def main() -> None:
     parser.add_argument("log_dir")
     parser.add_argument("--seconds", type=float, default=0.2)
     parser.add_argument("--initializer", default=json.dumps(DESIGN))
+    parser.add_argument(
+        "--oracle", choices=("random", "hyperband_gp"), default="random"
+    )
     args = parser.parse_args()
     tuner_id = os.environ["KERASTUNER_TUNER_ID"]
-    oracle = ktseed.SeededRandomSearchOracle(
-        objective=kt.Objective("score", "min"),
-        max_trials=MAX_TRIALS,
-        seed=5,
-        hyperparameters=space(),
-        initializer=json.loads(args.initializer),
-    )
+    common = {
+        "objective": kt.Objective("score", "min"),
+        "seed": 5,
+        "hyperparameters": space(),
+        "initializer": json.loads(args.initializer),
+    }
+    if args.oracle == "hyperband_gp":
+        oracle = ktseed.SeededHyperbandOracle(
+            max_epochs=9,
+            factor=3,
+            handoff=GPHandoff(n_candidates=128, n_restarts=3),
+            **common,
+        )
+    else:
+        oracle = ktseed.SeededRandomSearchOracle(
+            max_trials=MAX_TRIALS, **common
+        )
     tuner = Worker(
         oracle=oracle,
         directory=args.directory,

@@ -1,0 +1,92 @@
+"""The measures added for issues 12 and 14."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+import pytest
+
+from ktseed._files import FSYNC_ENV
+from ktseed.bench import measures
+from ktseed.bench.measures import overhead
+
+
+def test_create_trial_at_design_sizes_with_fsync_on_and_off(monkeypatch):
+    settings = []
+    real = overhead.time_create_trial
+
+    def spy(*args, **kwargs):
+        settings.append(os.environ.get(FSYNC_ENV))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(overhead, "time_create_trial", spy)
+    result = measures.create_trial_overhead(
+        trials=6,
+        repeats=1,
+        oracles=("random",),
+        designs=(4, 16),
+        fsync=(True, False),
+    )
+    rows = result["rows"]
+    assert [(r["variant"], r["fsync"]) for r in rows] == [
+        ("stock", True),
+        ("design 4", True),
+        ("design 16", True),
+        ("stock", False),
+        ("design 4", False),
+        ("design 16", False),
+    ]
+    assert settings == ["1"] * 3 + ["0"] * 3
+    assert os.environ.get(FSYNC_ENV) is None
+    assert all(r["place"] == "tmpfs" and r["us_per_call"] > 0 for r in rows)
+    assert rows[0]["ratio"] == 1.0 and rows[2]["first_call_us"] > 0
+
+
+def test_a_design_longer_than_the_run_is_accepted(tmp_path):
+    total, first, calls = overhead.time_create_trial(
+        "bayesian",
+        64,
+        trials=5,
+        seed=1,
+        problem_name="mixed_cond",
+        workdir=tmp_path,
+    )
+    assert calls == 5 and 0 < first <= total
+
+
+def test_design_targets_small():
+    result = measures.design_target_times(lhs=(32, 4), csv_rows=200, repeats=1)
+    cases = [(r["design"], r["case"]) for r in result["rows"]]
+    assert cases == [
+        ("lhs 32x4", "generate"),
+        ("lhs 32x4", "cube only"),
+        ("csv 200 rows", "n_points=4"),
+        ("csv 200 rows", "limit=4"),
+        ("csv 200 rows", "top_k=4"),
+    ]
+    assert all(r["best_s"] > 0 for r in result["rows"])
+
+
+def test_gp_cost_small():
+    result = measures.gp_cost_times(dims=(3,), sizes=(12, 24), repeats=1)
+    assert [(r["d"], r["n"]) for r in result["rows"]] == [(3, 12), (3, 24)]
+    for row in result["rows"]:
+        assert (
+            0
+            < row["handoff_min_s"]
+            <= row["handoff_median_s"]
+            <= row["handoff_max_s"]
+        )
+    if importlib.util.find_spec("torch") is None:
+        assert "torch is not installed" in result["notes"][0]
+    else:
+        assert result["rows"][0]["optuna_median_s"] > 0
+
+
+@pytest.mark.parametrize("n", [10, 31])
+def test_gp_cost_history_shape(n):
+    from ktseed.bench.measures.gp import cost_history
+
+    points = cost_history(5, n)
+    assert points.shape == (n, 5) and points.min() >= 0 and points.max() < 1
