@@ -363,7 +363,12 @@ def markdown_timing(timing: Mapping[str, Any]) -> list[str]:
         f"{timing['min']:.2f} s, max {timing['max']:.2f} s over "
         f"{len(timing.get('seconds', []))} builds ({seconds} s; load "
         f"average {fmt_load(timing.get('load_average'))} on "
-        f"{timing.get('cpus')} cores).",
+        f"{timing.get('cpus')} cores)"
+        + (
+            f"; CPU time {', '.join(f'{s:.2f}' for s in cpu)} s."
+            if (cpu := timing.get("cpu_seconds"))
+            else "."
+        ),
     ]
 
 
