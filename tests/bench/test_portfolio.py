@@ -178,18 +178,19 @@ def test_settings_presets_and_overrides():
     )
 
 
-def test_cells_are_seed_major():
+def test_cells_without_searches_first_then_seed_major():
     settings = PortfolioTask.preset("reduced")
     cells = settings.cells()
-    assert len(cells) == 3 * 8 * 20
-    # Every task of every family gets seed 1 before any gets seed 10001.
-    assert {seed for _, _, seed, _ in cells[:24]} == {1}
-    assert [(f, h) for f, h, _, _ in cells[:9]] == [
+    assert len(cells) == len(set(cells)) == 3 * 8 * 20
+    designs, searched = cells[: 3 * 8 * 10], cells[3 * 8 * 10 :]
+    assert all(not c[3] for c in designs) and all(c[3] for c in searched)
+    # Every task of every family gets a seed before any gets the next.
+    assert {c[2] for c in designs[:24]} == {1 + 10_000 * 10}
+    assert {c[2] for c in searched[:24]} == {1}
+    assert [(f, h) for f, h, _, _ in searched[:9]] == [
         *(("mixed", h) for h in range(8)),
         ("mixed_cond", 0),
     ]
-    searched = [c for c in cells if c[3]]
-    assert len(searched) == 3 * 8 * 10
     assert sum("stock" in c[3] for c in cells) == 3 * 2 * 1
 
 

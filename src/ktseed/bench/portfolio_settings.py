@@ -146,16 +146,20 @@ class PortfolioTask:
     def cells(self) -> list[tuple[str, int, int, tuple[str, ...]]]:
         """Every cell: ``(family, held-out index, seed, hand-offs)``.
 
-        Seed-major: every held-out task of every family gets its first
-        seed before any gets its second, so a run stopped early still
-        covers every task with the same seeds.
+        The cells without searches (only the designs, a second or two
+        each) come first, then the cells with searches; each group is
+        seed-major: every held-out task of every family gets a seed before
+        any gets the next one. A run stopped early thus has the designs of
+        every seed without searches, and the searches (with their designs)
+        of the same first seeds on every task.
         """
-        return [
+        every = [
             (family, held, seed, self.handoffs(held, k))
             for k, seed in enumerate(self.seeds())
             for family in self.families
             for held in range(min(self.held_out, self.tasks))
         ]
+        return [c for c in every if not c[3]] + [c for c in every if c[3]]
 
     def handoffs(self, held: int, k: int) -> tuple[str, ...]:
         """The searches of held-out task ``held`` with the ``k``-th seed."""
