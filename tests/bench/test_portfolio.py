@@ -310,3 +310,14 @@ def test_headline_counts_tasks_where_the_portfolio_wins_more_often():
     assert portfolio_report.regret_at(maxed, 2) == 2.0
     held = {**records[0], "held_out": [0.7, 0.9]}
     assert portfolio_report.held_out_at(held, 2) == 0.9
+
+
+def test_a_short_design_is_measured_at_the_design_size():
+    records = [
+        record("a", 1, "portfolio", [1.0, 0.5]),
+        record("a", 1, "random", [2.0]),  # a duplicate was dropped
+    ]
+    rows = portfolio_report.summary_rows(records)
+    assert {row["k"] for row in rows} == {2}
+    (random,) = [row for row in rows if row["design"] == "random"]
+    assert random["median"] == 2.0

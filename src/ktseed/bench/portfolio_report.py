@@ -112,7 +112,8 @@ def _checkpoints(
     points: set[tuple[str, str | None, int]] = set()
     for r in records:
         if r["kind"] == "design":
-            points.add(("design", None, len(r["scores"])))
+            # The size asked for: a shorter design is measured on its points.
+            points.add(("design", None, int(r["design_size"])))
         else:
             budget = int(r["budget"])
             points.update(
