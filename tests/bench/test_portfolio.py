@@ -321,3 +321,24 @@ def test_a_short_design_is_measured_at_the_design_size():
     assert {row["k"] for row in rows} == {2}
     (random,) = [row for row in rows if row["design"] == "random"]
     assert random["median"] == 2.0
+
+
+def test_held_out_accuracy_is_a_target_and_higher_is_better():
+    records = []
+    for seed in (1, 2):
+        # Better CV regret for sobol, better held-out accuracy for portfolio.
+        mine = record("a", seed, "portfolio", [2.0, 1.0])
+        theirs = record("a", seed, "sobol", [0.5, 0.5])
+        records += [
+            {**mine, "held_out": [0.7, 0.9]},
+            {**theirs, "held_out": [0.6, 0.6]},
+        ]
+    heads = {
+        h["measure"]: h
+        for h in portfolio_report.headline(
+            portfolio_report.summary_rows(records)
+        )
+    }
+    assert heads["best-of-N"]["beaten"] == 0
+    assert heads["held_out best-of-N"]["beaten"] == 1
+    assert heads["held_out best-of-N"]["median_win_rate"] == 1.0
