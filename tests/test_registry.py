@@ -100,7 +100,7 @@ def test_make_initializer_accepts_name_dict_and_instance(clean_registry):
         (
             "lhc",
             UnknownInitializerError,
-            r"Unknown initializer 'lhc'\. Available: chain, csv, fixed, halton, lhs, none, prior_run, random, sobol\. Did you mean 'lhs'\?",
+            r"Unknown initializer 'lhc'\. Available: chain, csv, fixed, halton, lhs, none, portfolio, prior_run, random, sobol\. Did you mean 'lhs'\?",
         ),
         ({"name": "sobl"}, UnknownInitializerError, r"Did you mean 'sobol'\?"),
         (

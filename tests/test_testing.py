@@ -17,6 +17,7 @@ from ktseed import HaltonInitializer
 from ktseed import Initializer
 from ktseed import LatinHypercubeInitializer
 from ktseed import NoInitializer
+from ktseed import PortfolioInitializer
 from ktseed import PriorRunInitializer
 from ktseed import RandomInitializer
 from ktseed import SobolInitializer
@@ -85,6 +86,9 @@ def builtin_factories(tmp_path, prior):
         "halton": HaltonInitializer,
         "csv": lambda: CSVInitializer(csv_path),
         "prior_run": lambda: PriorRunInitializer(prior, "prior", top_k=4),
+        "portfolio": lambda: PortfolioInitializer(
+            [{"directory": str(prior), "project_name": "prior"}], n_points=4
+        ),
         "chain-defaults-then-sobol": lambda: ChainInitializer(
             [DEFAULTS_FIRST, "sobol"]
         ),
@@ -114,6 +118,7 @@ BUILTIN_CONFIGURATIONS = [
     "halton",
     "csv",
     "prior_run",
+    "portfolio",
     "chain-defaults-then-sobol",
     "chain-sized",
     "chain-observe-then-sobol",

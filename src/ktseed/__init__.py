@@ -35,6 +35,8 @@ from ktseed.initializers import HaltonInitializer
 from ktseed.initializers import Initializer
 from ktseed.initializers import LatinHypercubeInitializer
 from ktseed.initializers import NoInitializer
+from ktseed.initializers import PortfolioInitializer
+from ktseed.initializers import PortfolioReport
 from ktseed.initializers import PriorRunInitializer
 from ktseed.initializers import RandomInitializer
 from ktseed.initializers import SobolInitializer
@@ -91,6 +93,8 @@ __all__ = [
     "Initializer",
     "LatinHypercubeInitializer",
     "NoInitializer",
+    "PortfolioInitializer",
+    "PortfolioReport",
     "PriorRunInitializer",
     "RandomInitializer",
     "SobolInitializer",

@@ -54,6 +54,7 @@ _BUILTINS: dict[str, str] = {
     "halton": "ktseed.initializers.halton:HaltonInitializer",
     "csv": "ktseed.initializers.csv:CSVInitializer",
     "prior_run": "ktseed.initializers.prior_run:PriorRunInitializer",
+    "portfolio": "ktseed.initializers.portfolio:PortfolioInitializer",
     "chain": "ktseed.initializers.chain:ChainInitializer",
     "none": "ktseed.initializers.none:NoInitializer",
 }

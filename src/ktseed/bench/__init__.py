@@ -23,6 +23,17 @@ Modules:
 * :mod:`ktseed.bench.report` (with ``report_*`` and
   :mod:`ktseed.bench.plots`): the summary CSV, the Markdown tables and the
   PNG plots.
+* :mod:`ktseed.bench.multifidelity`: the multi-fidelity task (Hyperband
+  against DEHB, SMAC and Optuna on budget-dependent problems).
+* ``portfolio_*``: the ``portfolio`` task, leave one task out:
+  :mod:`ktseed.bench.portfolio_settings` (its settings),
+  :mod:`ktseed.bench.portfolio_family` and
+  :mod:`ktseed.bench.portfolio_svm` (the families of related tasks),
+  :mod:`ktseed.bench.portfolio_cells` (one held-out task and seed),
+  :mod:`ktseed.bench.portfolio_task` (running them),
+  :mod:`ktseed.bench.portfolio_plan` (its ``--list`` estimate),
+  :mod:`ktseed.bench.portfolio_report` and
+  :mod:`ktseed.bench.portfolio_timing` (tables, plot, build time).
 * :mod:`ktseed.bench.suites` and :mod:`ktseed.bench.suite_run`: the
   ``quick`` and ``full`` suites, and running one.
 * :mod:`ktseed.bench.cli`: the ``ktseed bench`` subcommand.

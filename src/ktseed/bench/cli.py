@@ -84,7 +84,7 @@ def register(subparsers: Any) -> None:
         type=_names,
         default=None,
         help="comma-separated subset of search,warmstart,peers,parallel,"
-        "measures,multifidelity (default: all)",
+        "measures,multifidelity,portfolio (default: all)",
     )
     parser.add_argument(
         "--out",
@@ -159,7 +159,14 @@ def handler(args: argparse.Namespace, out: TextIO) -> int:
     )
     cells = s.build_cells(suite, tasks)
     if args.list:
-        _print_plan(suite, cells, out, tasks=tasks, workers=workers)
+        _print_plan(
+            suite,
+            cells,
+            out,
+            tasks=tasks,
+            workers=workers,
+            finished=_portfolio_done(Path(args.out)),
+        )
         out.write(
             "\n".join(_estimate(suite, cells, Path(args.out), tasks, workers))
             + "\n"
@@ -239,9 +246,11 @@ def _print_plan(
     *,
     tasks: Sequence[str] = ("search", "warmstart"),
     workers: int = 1,
+    finished: Sequence[str] = (),
 ) -> None:
     from ktseed.bench.multifidelity.suite import plan_lines
     from ktseed.bench.plan import named_tasks
+    from ktseed.bench.portfolio_plan import plan_lines as portfolio_plan_lines
     from ktseed.bench.strategies import parse_strategy
     from ktseed.bench.strategies import unavailable_reason
 
@@ -257,7 +266,21 @@ def _print_plan(
             f"{line}\n"
             for line in plan_lines(suite.multifidelity, workers=workers)
         )
+    if "portfolio" in tasks:
+        out.writelines(
+            f"{line}\n"
+            for line in portfolio_plan_lines(
+                suite.portfolio, workers=workers, finished=finished
+            )
+        )
     out.write(f"{len(cells)} cells\n")
+
+
+def _portfolio_done(folder: Path) -> list[str]:
+    """Keys of the portfolio cells already in ``<folder>/portfolio``."""
+    from ktseed.bench.portfolio_task import done_keys
+
+    return sorted(done_keys(folder / "portfolio" / "raw.jsonl"))
 
 
 def _estimate(

@@ -47,6 +47,7 @@ TASKS = (
     "parallel",
     "measures",
     "multifidelity",
+    "portfolio",
 )
 
 #: Seconds per trial of contenders without a model (or in their start).

@@ -27,6 +27,7 @@ from ktseed.bench.multifidelity import task as mf_task
 from ktseed.bench.plan import TASKS
 from ktseed.bench.plan import build_cells
 from ktseed.bench.plan import cell_costs
+from ktseed.bench.portfolio_task import run_portfolio
 from ktseed.bench.runner import RawStore
 from ktseed.bench.runner import RunOutcome
 from ktseed.bench.runner import run_cells
@@ -108,7 +109,7 @@ def run_suite(
         suite: The suite (after :func:`customise`).
         out: Output directory (created; re-runs resume in it).
         workers: Worker processes for the cells.
-        tasks: Subset of ``("search", "warmstart", "measures")``.
+        tasks: Subset of :data:`~ktseed.bench.plan.TASKS`.
         stream: Where progress and notes go (default ``sys.stderr``).
         command: The command line, recorded in ``meta.json``.
         progress_interval: Seconds between progress lines on a non-tty.
@@ -160,6 +161,14 @@ def run_suite(
         progress_interval=progress_interval,
         outcome=outcome,
     )
+    if "portfolio" in tasks and suite.portfolio is not None:
+        run_portfolio(
+            suite.portfolio,
+            out / "portfolio",
+            workers=workers,
+            stream=stream,
+            outcome=outcome,
+        )
     run: list[str] = []
     not_run: list[str] = []
     if "measures" in tasks:
@@ -246,6 +255,7 @@ def write_reports(
     out: Path, suite: Suite | None = None, *, skipped: Sequence[str] = ()
 ) -> list[Path]:
     """Rebuilds ``summary.csv``, ``results.md`` and the plots from ``out``."""
+    from ktseed.bench import portfolio_report
     from ktseed.bench import report
     from ktseed.bench import report_peers
     from ktseed.bench.multifidelity import report as mf_report
@@ -287,10 +297,12 @@ def write_reports(
         skipped=skipped,
         extra=report_peers.markdown_peers(groups, repeats)
         + report_peers.markdown_parallel(groups, repeats)
-        + list(mf_section),
+        + list(mf_section)
+        + portfolio_report.markdown_section(out / "portfolio"),
     )
     files.append(results)
     files += mf_files
+    files += portfolio_report.write_reports(out / "portfolio")
     plots = out / "plots"
     files += report.plot_curves(groups, plots, task="search")
     files += report.plot_curves(groups, plots, task="warmstart")

@@ -9,7 +9,9 @@ writes its reports (both re-exported here).
 Tasks: ``search`` (the oracles and initial designs, budget 30),
 ``warmstart``, ``peers`` (the GP hand-off against every peer, budget 100
 read at 10, 20, 30, 50 and 100 trials), ``parallel`` (``k`` trials
-pending at once) and ``measures``.
+pending at once), ``measures``, ``multifidelity`` and ``portfolio``
+(leave-one-task-out starts from several earlier tasks, see
+:mod:`ktseed.bench.portfolio_task`).
 
 The full suite's settings were fixed before its results were seen, from
 the pilot study (budget 30, an 8-point design, at least 20 seeds) and the
@@ -31,6 +33,7 @@ from ktseed.bench.cells import seed_list
 from ktseed.bench.multifidelity import suite as mf_suite
 from ktseed.bench.plan import build_cells
 from ktseed.bench.plan import cell_costs
+from ktseed.bench.portfolio_settings import PortfolioTask
 from ktseed.bench.problems import get_problem
 from ktseed.bench.strategies import all_search_strategies
 from ktseed.bench.strategies import parse_strategy
@@ -188,6 +191,7 @@ def full_suite() -> Suite:
             design_size=PEER_DESIGN,
         ),
         multifidelity=mf_suite.full_tasks(),
+        portfolio=PortfolioTask(),
     )
 
 
@@ -286,6 +290,7 @@ def quick_suite() -> Suite:
             design_size=3,
         ),
         multifidelity=mf_suite.quick_tasks(),
+        portfolio=PortfolioTask.preset("quick"),
     )
 
 
@@ -393,6 +398,9 @@ def customise(
         search = [replace(t, strategies=tuple(strategies)) for t in search]
         peers = [replace(t, strategies=tuple(strategies)) for t in peers]
     warm = suite.warmstart
+    portfolio = suite.portfolio
+    if portfolio is not None:
+        portfolio = portfolio.customised(repeats, budget, design_size)
     return replace(
         suite,
         search=tuple(_resized(t, numbers) for t in search if t.problems),
@@ -401,6 +409,7 @@ def customise(
         if parallel is not None and parallel.problems
         else None,
         warmstart=_resized(warm, numbers) if warm is not None else None,
+        portfolio=portfolio,
     )
 
 

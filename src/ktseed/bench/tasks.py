@@ -8,6 +8,7 @@ from dataclasses import field
 from typing import Any
 
 from ktseed.bench.multifidelity.accounting import hyperband_total_epochs
+from ktseed.bench.portfolio_settings import PortfolioTask
 from ktseed.errors import KtseedError
 
 
@@ -119,12 +120,14 @@ class Suite:
     peers: tuple[SearchTask, ...] = ()
     parallel: ParallelTask | None = None
     multifidelity: tuple[MultiFidelityTask, ...] = ()
+    portfolio: PortfolioTask | None = None
 
 
 __all__ = [
     "Measures",
     "MultiFidelityTask",
     "ParallelTask",
+    "PortfolioTask",
     "SearchTask",
     "Suite",
     "SuiteConfigError",

@@ -10,6 +10,7 @@ name           class                                        kind
 ``halton``     :class:`HaltonInitializer`                   scrambled Halton
 ``csv``        :class:`CSVInitializer`                      rows of a CSV file
 ``prior_run``  :class:`PriorRunInitializer`                 an earlier project
+``portfolio``  :class:`PortfolioInitializer`                earlier tasks' best
 ``chain``      :class:`ChainInitializer`                    several, in order
 ``none``       :class:`NoInitializer`                       no design
 =============  ===========================================  ==================
@@ -26,6 +27,8 @@ from ktseed.initializers.fixed import FixedInitializer
 from ktseed.initializers.halton import HaltonInitializer
 from ktseed.initializers.lhs import LatinHypercubeInitializer
 from ktseed.initializers.none import NoInitializer
+from ktseed.initializers.portfolio import PortfolioInitializer
+from ktseed.initializers.portfolio import PortfolioReport
 from ktseed.initializers.prior_run import PriorRunInitializer
 from ktseed.initializers.random import RandomInitializer
 from ktseed.initializers.request import DesignRequest
@@ -40,6 +43,8 @@ __all__ = [
     "Initializer",
     "LatinHypercubeInitializer",
     "NoInitializer",
+    "PortfolioInitializer",
+    "PortfolioReport",
     "PriorRunInitializer",
     "RandomInitializer",
     "SobolInitializer",
