@@ -248,3 +248,28 @@ def test_the_schedule_imports_no_kerastuner():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_the_design_checksum_is_computed_once(monkeypatch):
+    import ktseed.schedule as schedule_module
+
+    schedule = DesignSchedule({"name": "listed"}, CAPACITY)
+    assert schedule.digest is None
+    schedule.materialize(
+        schedule.request("codec", seed=7, objective=None, max_trials=10)
+    )
+    calls = []
+    real = schedule_module.design_digest
+    monkeypatch.setattr(
+        schedule_module,
+        "design_digest",
+        lambda points: calls.append(1) or real(points),
+    )
+    for i in range(5):
+        schedule.next(f"t{i}", is_tried=never_tried)
+        schedule.to_state(design_file="design.json")
+    assert schedule.digest == real(POINTS)
+    assert len(calls) == 1
+    again = DesignSchedule({"name": "listed"}, CAPACITY)
+    again.restore(json.loads(json.dumps(schedule.to_state())), request=None)
+    assert again.digest == real(POINTS) and len(calls) == 2

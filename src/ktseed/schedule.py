@@ -118,6 +118,7 @@ class DesignSchedule:
         self._config: dict[str, Any] | None = None
         self._effective: Initializer | None = None
         self._points: list[Values] | None = None
+        self._digest: str | None = None
         self.cursor = 0
         self._trial_index: dict[str, int] = {}
         self._skipped: dict[int, str | None] = {}
@@ -152,6 +153,20 @@ class DesignSchedule:
         if self._points is None:
             return None
         return [dict(p) for p in self._points]
+
+    @property
+    def digest(self) -> str | None:
+        """The design's checksum (:func:`design_digest`); None before.
+
+        Computed once per design: the points never change after they are
+        built, and hashing a long design at every save cost more than
+        the rest of ``create_trial``.
+        """
+        if self._points is None:
+            return None
+        if self._digest is None:
+            self._digest = design_digest(self._points)
+        return self._digest
 
     @property
     def size(self) -> int:
@@ -256,6 +271,7 @@ class DesignSchedule:
         self._effective = effective
         self.observations = [(dict(v), float(s)) for v, s in observations]
         self._points = design
+        self._digest = None
         return True
 
     # ------------------------------------------------------------- issue
@@ -353,7 +369,7 @@ class DesignSchedule:
             state["design_file"] = {
                 "name": design_file,
                 "points": len(self._points),
-                "sha256": design_digest(self._points),
+                "sha256": self.digest,
             }
         else:
             state["design"] = self._points
@@ -408,6 +424,7 @@ class DesignSchedule:
         self._config = config if materialized else None
         self._effective = None
         self._points = points
+        self._digest = None
         self.cursor = int(saved["cursor"])
         self._trial_index = {
             str(k): int(v) for k, v in saved["design_trials"].items()

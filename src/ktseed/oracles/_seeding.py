@@ -31,7 +31,6 @@ from ktseed.points import PointKey
 from ktseed.points import point_key
 from ktseed.schedule import Capacity
 from ktseed.schedule import DesignSchedule
-from ktseed.schedule import design_digest
 from ktseed.space import SpaceCodec
 from ktseed.space import strip_tuner_keys
 
@@ -313,12 +312,8 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
     def get_state(self) -> dict[str, Any]:
         """KerasTuner's oracle state plus ktseed's under ``"ktseed"``."""
         state: dict[str, Any] = super().get_state()  # type: ignore[misc]
-        points = self._ktseed.points
-        stored = (
-            points is not None
-            and self._ktseed_written is not None
-            and self._ktseed_written == design_digest(points)
-        )
+        digest = self._ktseed.digest
+        stored = digest is not None and self._ktseed_written == digest
         state[STATE_KEY] = self._ktseed.to_state(
             design_file=DESIGN_FILE if stored else None
         )
@@ -410,15 +405,17 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
 
     # ----------------------------------------------------- state files
     def _ktseed_write_design(self) -> None:
-        points = self._ktseed.points
+        digest = self._ktseed.digest
         directory = _kt_private.project_directory(self)
         if (
-            points is None
+            digest is None
             or directory is None
             or _kt_private.is_remote(directory)
-            or design_digest(points) == self._ktseed_written
+            or digest == self._ktseed_written
         ):
             return
+        points = self._ktseed.points
+        assert points is not None  # the digest exists
         self._ktseed_written = state_files.write_design(directory, points)
 
     def _ktseed_read_design(self, entry: Mapping[str, Any]) -> list[Values]:
