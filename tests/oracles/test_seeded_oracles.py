@@ -72,6 +72,34 @@ def test_random_search_runs_design_then_parent_sampler(tmp_path):
     assert not seeded.is_design_trial("08")
 
 
+def test_finished_trials_are_keyed_once(tmp_path, monkeypatch):
+    hp = small_space()
+    oracle = SeededRandomSearchOracle(
+        objective=SCORE,
+        max_trials=12,
+        seed=5,
+        hyperparameters=hp,
+        initializer=SOBOL8,
+    )
+    keyed = []
+    real = SeededRandomSearchOracle._ktseed_key_of
+
+    def counting(self, trial):
+        keyed.append(trial.trial_id)
+        return real(self, trial)
+
+    monkeypatch.setattr(SeededRandomSearchOracle, "_ktseed_key_of", counting)
+    run(oracle, tmp_path)
+    assert len(oracle.trials) == 12
+    # Each trial is keyed once (a finished trial's values no longer change),
+    # not once per later create_trial.
+    # The last trial ends after the last create_trial, so it is never asked.
+    earlier = set(list(oracle.trials)[:-1])
+    assert set(keyed) == earlier
+    assert len(keyed) <= 2 * len(earlier)
+    assert oracle._ktseed_settled == earlier
+
+
 def test_seed_zero_is_a_real_seed(tmp_path):
     def trials(k):
         oracle = SeededRandomSearchOracle(

@@ -54,6 +54,10 @@ def _is_distributed_chief() -> bool:
     )
 
 
+#: Trial statuses after which KerasTuner no longer changes a trial.
+_FINISHED = frozenset({"COMPLETED", "INVALID", "FAILED", "STOPPED"})
+
+
 class SeededOracleMixin(_kt_private.RandomValuesHook):
     """The design bookkeeping shared by the seeded oracles.
 
@@ -90,6 +94,8 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         self._ktseed_codec_cache: SpaceCodec | None = None
         self._ktseed_keys: set[PointKey] = set()
         self._ktseed_keyed: dict[str, int] = {}  # trial id -> values seen
+        # Finished trials already keyed: their values no longer change.
+        self._ktseed_settled: set[str] = set()
 
     def _ktseed_capacity(self) -> Capacity:
         """How many design points the search can run."""
@@ -275,12 +281,20 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         return point_key(self._ktseed_codec().clip(values))
 
     def _ktseed_trial_keys(self) -> set[PointKey]:
-        """Canonical keys of every trial's values (kept up to date)."""
-        for trial_id, trial in self.trials.items():
+        """Canonical keys of every trial's values (kept up to date).
+
+        Only trials not yet settled are looked at: a finished trial's
+        values never change, so once keyed it is skipped, and the cost per
+        ``create_trial`` does not grow with the number of trials run.
+        """
+        for trial_id in self.trials.keys() - self._ktseed_settled:
+            trial = self.trials[trial_id]
             size = len(trial.hyperparameters.values)
             if self._ktseed_keyed.get(trial_id) != size:
                 self._ktseed_keys.add(self._ktseed_key_of(trial))
                 self._ktseed_keyed[trial_id] = size
+            if trial.status in _FINISHED:
+                self._ktseed_settled.add(trial_id)
         return self._ktseed_keys
 
     def _ktseed_codec(self) -> SpaceCodec:
