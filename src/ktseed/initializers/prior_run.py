@@ -1,4 +1,10 @@
-"""``prior_run``: start from an earlier KerasTuner project's trials."""
+"""``prior_run``: start from an earlier KerasTuner project's trials.
+
+Slightly over ktseed's 500-line guide: the class's constructor checks each
+option with its own message (source, mode, selection, drift), which is
+what makes bad input fail before any trial runs; the reading, selection and
+ranking live in :mod:`ktseed.prior_runs` and ``_prior_selection``.
+"""
 
 from __future__ import annotations
 
