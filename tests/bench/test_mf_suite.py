@@ -51,6 +51,7 @@ def test_customise_splits_names_between_the_tasks():
     full = suites.full_suite()
     only_mf = suites.customise(full, problems=["mf_branin"], repeats=2)
     assert only_mf.search == ()
+    assert only_mf.peers == () and only_mf.parallel is None
     assert [t.problems for t in only_mf.multifidelity] == [("mf_branin",)]
     assert only_mf.multifidelity[0].repeats == 2
     both = suites.customise(full, problems=["branin", "mf_digits_mlp"])
@@ -66,6 +67,7 @@ def test_customise_splits_names_between_the_tasks():
     )
     peers_only = suites.customise(full, strategies=["dehb"])
     assert peers_only.search == () and len(peers_only.multifidelity) == 2
+    assert peers_only.peers == () and peers_only.parallel is None
     search_only = suites.customise(full, strategies=["random/stock"])
     assert search_only.multifidelity == ()
     added = suites.customise(

@@ -359,16 +359,9 @@ def customise(
     Raises:
         SuiteConfigError: For unknown names or values out of range.
     """
-    given_problems, given_strategies = bool(problems), bool(strategies)
     suite, problems, strategies = mf_suite.customise(
         suite, problems=problems, strategies=strategies, repeats=repeats
     )
-    only_mf = (given_problems and problems is None) or (
-        given_strategies and strategies is None
-    )
-    if only_mf:
-        # Every name given belongs to the multi-fidelity task.
-        suite = replace(suite, search=(), peers=(), parallel=None)
     numbers = {
         "--repeats": repeats,
         "--budget": budget,

@@ -124,7 +124,8 @@ def customise(
     the others the search tasks'; contender names select this task's
     contenders (``hyperband/stock`` and ``hyperband/<design>`` name a
     search strategy too). When every name given belongs to this task, the
-    search tasks are left out, and the other way round. Names that are
+    other tasks that take problems or strategies (search, peers,
+    parallel) are left out, and the other way round. Names that are
     neither are passed on, so the search task's check reports them.
 
     Args:
@@ -134,9 +135,9 @@ def customise(
         repeats: ``--repeats`` or ``None``.
 
     Returns:
-        The suite with its multi-fidelity tasks (and maybe its search
-        tasks) replaced, and the problems and strategies left for the
-        search tasks (``None``: no filter).
+        The suite with its multi-fidelity tasks (and maybe its search,
+        peers and parallel tasks) replaced, and the problems and
+        strategies left for the search tasks (``None``: no filter).
     """
     from ktseed.bench.strategies import UnknownStrategyError
     from ktseed.bench.strategies import parse_strategy
@@ -149,7 +150,7 @@ def customise(
         return True
 
     tasks = list(suite.multifidelity)
-    search = suite.search
+    only_mine = False
     other_problems: list[str] | None = None
     other_strategies: list[str] | None = None
     if problems:
@@ -164,17 +165,19 @@ def customise(
         if missing and tasks:
             tasks[0] = replace(tasks[0], problems=tasks[0].problems + missing)
         if not other_problems:
-            search, other_problems = (), None
+            only_mine, other_problems = True, None
     if strategies:
         mine = [s for s in strategies if is_contender(s)]
         other_strategies = [s for s in strategies if regular(s)]
         tasks = [replace(t, strategies=tuple(mine)) for t in tasks]
         if not other_strategies:
-            search, other_strategies = (), None
+            only_mine, other_strategies = True, None
     if repeats is not None and repeats >= 1:
         tasks = [replace(t, repeats=repeats) for t in tasks]
     tasks = [t for t in tasks if t.problems and t.strategies]
-    suite = replace(suite, search=search, multifidelity=tuple(tasks))
+    suite = replace(suite, multifidelity=tuple(tasks))
+    if only_mine:
+        suite = replace(suite, search=(), peers=(), parallel=None)
     return suite, other_problems, other_strategies
 
 
