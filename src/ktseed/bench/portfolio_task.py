@@ -58,9 +58,9 @@ from ktseed.bench.portfolio_settings import HANDOFFS
 from ktseed.bench.portfolio_settings import PortfolioTask
 from ktseed.bench.portfolio_svm import svm_family
 from ktseed.bench.portfolio_timing import build_timing
-from ktseed.bench.runner import WORKER_ENV
 from ktseed.bench.runner import RunOutcome
 from ktseed.bench.runner import read_jsonl
+from ktseed.bench.workers import WORKER_ENV
 
 
 def family_tasks(

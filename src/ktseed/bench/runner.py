@@ -39,9 +39,6 @@ from typing import TextIO
 
 from ktseed.bench.cells import Cell
 from ktseed.bench.progress import Progress
-from ktseed.bench.workers import (
-    WORKER_ENV as WORKER_ENV,  # still importable here
-)
 from ktseed.bench.workers import SafeRun
 from ktseed.bench.workers import log_problems
 from ktseed.bench.workers import run_each
