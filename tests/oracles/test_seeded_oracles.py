@@ -23,6 +23,7 @@ from ktseed.oracles import SeededBayesianOptimizationOracle
 from ktseed.oracles import SeededHyperbandOracle
 from ktseed.oracles import SeededRandomSearchOracle
 from ktseed.oracles import _kt_private
+from ktseed.oracles import _seeding
 from ktseed.oracles._seeding import DESIGN_FILE
 from ktseed.schedule import design_digest
 
@@ -98,6 +99,37 @@ def test_finished_trials_are_keyed_once(tmp_path, monkeypatch):
     assert set(keyed) == earlier
     assert len(keyed) <= 2 * len(earlier)
     assert oracle._ktseed_settled == earlier
+
+
+def test_conditional_design_points_reuse_the_space_codec(tmp_path, monkeypatch):
+    # A conditional space: half the design points leave `x` out (inactive).
+    hp = kt.HyperParameters()
+    hp.Choice("model", ["a", "b"])
+    with hp.conditional_scope("model", ["a"]):
+        hp.Float("x", 0.0, 1.0)
+    hp.Int("units", 1, 8)
+    oracle = SeededRandomSearchOracle(
+        objective=SCORE,
+        max_trials=12,
+        seed=5,
+        hyperparameters=hp,
+        initializer=SOBOL8,
+    )
+    built = []
+    real = _seeding.SpaceCodec
+
+    class CountingCodec(real):
+        def __init__(self, *args, **kwargs):
+            built.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(_seeding, "SpaceCodec", CountingCodec)
+    run(oracle, tmp_path)
+    assert len(oracle.trials) == 12
+    assert any("x" not in values for values in oracle.design)
+    # One codec for the design and one cached for the checks, however many
+    # design points lack an inactive hyperparameter (not one per point).
+    assert len(built) <= 2
 
 
 def test_seed_zero_is_a_real_seed(tmp_path):

@@ -92,10 +92,7 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         self._ktseed_saved_ongoing: dict[str, str] = {}
         self._ktseed_waiting_for_space = False
         self._ktseed_codec_cache: SpaceCodec | None = None
-        self._ktseed_keys: set[PointKey] = set()
-        self._ktseed_keyed: dict[str, int] = {}  # trial id -> values seen
-        # Finished trials already keyed: their values no longer change.
-        self._ktseed_settled: set[str] = set()
+        self._ktseed_forget_keys()
 
     def _ktseed_capacity(self) -> Capacity:
         """How many design points the search can run."""
@@ -249,9 +246,7 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         names = {hp.name for hp in self.hyperparameters.space}
         if names <= set(values):
             return dict(values)
-        return SpaceCodec(self.hyperparameters).canonicalize(
-            values, fill_defaults=True
-        )
+        return self._ktseed_codec().canonicalize(values, fill_defaults=True)
 
     def _ktseed_tried(
         self, values: Mapping[str, Any]
@@ -283,19 +278,43 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
     def _ktseed_trial_keys(self) -> set[PointKey]:
         """Canonical keys of every trial's values (kept up to date).
 
-        Only trials not yet settled are looked at: a finished trial's
-        values never change, so once keyed it is skipped, and the cost per
-        ``create_trial`` does not grow with the number of trials run.
+        Only new trials and those still running are looked at: a finished
+        trial's values never change, so once keyed it is skipped, and the
+        cost per ``create_trial`` does not grow with the number of trials
+        run.
         """
-        for trial_id in self.trials.keys() - self._ktseed_settled:
-            trial = self.trials[trial_id]
+        # New trials are added to the end of KerasTuner's ``trials`` dict,
+        # and every id present at the last call was keyed then: the new
+        # ones are those after the last keyed id.
+        new_ids = []
+        for trial_id in reversed(self.trials):
+            if trial_id in self._ktseed_keyed:
+                break
+            new_ids.append(trial_id)
+        for trial_id in [*self._ktseed_open, *new_ids]:
+            trial = self.trials.get(trial_id)
+            if trial is None:  # dropped (an orphan of a crash)
+                self._ktseed_open.discard(trial_id)
+                continue
             size = len(trial.hyperparameters.values)
             if self._ktseed_keyed.get(trial_id) != size:
                 self._ktseed_keys.add(self._ktseed_key_of(trial))
                 self._ktseed_keyed[trial_id] = size
             if trial.status in _FINISHED:
                 self._ktseed_settled.add(trial_id)
+                self._ktseed_open.discard(trial_id)
+            else:
+                self._ktseed_open.add(trial_id)
         return self._ktseed_keys
+
+    def _ktseed_forget_keys(self) -> None:
+        """Empties the trial-key cache (the trials were replaced)."""
+        self._ktseed_keys: set[PointKey] = set()
+        self._ktseed_keyed: dict[str, int] = {}  # trial id -> values seen
+        # Finished trials already keyed: their values no longer change.
+        self._ktseed_settled: set[str] = set()
+        # Keyed trials still running: their values can still grow.
+        self._ktseed_open: set[str] = set()
 
     def _ktseed_codec(self) -> SpaceCodec:
         """A codec of the current space (rebuilt when the space grows)."""
@@ -337,6 +356,7 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         """Restores KerasTuner's oracle state and ktseed's design state."""
         super().set_state(state)  # type: ignore[misc]
         self._ktseed_codec_cache = None  # the space was restored
+        self._ktseed_forget_keys()  # and so were the trials
         self._ktseed_saved_ongoing = dict(state.get("ongoing_trials", {}))
         codec = SpaceCodec(self.hyperparameters)
         context = DesignRequest(
@@ -420,13 +440,10 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
     # ----------------------------------------------------- state files
     def _ktseed_write_design(self) -> None:
         digest = self._ktseed.digest
+        if digest is None or digest == self._ktseed_written:
+            return  # asked at every save: the common case decides first
         directory = _kt_private.project_directory(self)
-        if (
-            digest is None
-            or directory is None
-            or _kt_private.is_remote(directory)
-            or digest == self._ktseed_written
-        ):
+        if directory is None or _kt_private.is_remote(directory):
             return
         points = self._ktseed.points
         assert points is not None  # the digest exists

@@ -45,6 +45,7 @@ class ValueChecks:
 
     entries: list[Any]
     _names: list[str]
+    _first_by_name: dict[str, tuple[Any, str]] | None = None
 
     # ------------------------------------------------------- canonicalize
     def defaults(self) -> Values:
@@ -184,14 +185,11 @@ class ValueChecks:
         Returns:
             A new dict, same keys, same order.
         """
-        first: dict[str, Any] = {}
-        for hp in self.entries:
-            first.setdefault(hp.name, hp)
+        first = self._first_entries()
         out: Values = {}
         for name, raw in values.items():
             value = native(raw)
-            hp = first.get(name)
-            kind = hp_kind(hp) if hp is not None else ""
+            hp, kind = first.get(name, (None, ""))
             if kind in ("Int", "Float") and is_number(value):
                 value = self._clip_number(hp, kind, float(value))
             out[name] = value
@@ -389,6 +387,19 @@ class ValueChecks:
             "outside the `if`, so that KerasTuner explores the branch and "
             "knows the hyperparameter."
         )
+
+    def _first_entries(self) -> dict[str, tuple[Any, str]]:
+        """Name -> (its first entry, that entry's kind), built once.
+
+        :meth:`clip` runs at every ``create_trial``; the entries of a
+        codec never change, so the lookup is made on first use.
+        """
+        if self._first_by_name is None:
+            first: dict[str, tuple[Any, str]] = {}
+            for hp in self.entries:
+                first.setdefault(hp.name, (hp, hp_kind(hp)))
+            self._first_by_name = first
+        return self._first_by_name
 
     def _first(self, name: str) -> Any:
         return next(hp for hp in self.entries if hp.name == name)
