@@ -157,18 +157,17 @@ def size(
     """
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise fail(
-            owner,
-            name,
-            "a positive integer or None",
-            value,
-            with_type=True,
-            error=error,
-        )
-    if value < 1:
+    whole: int = integer(
+        value,
+        name,
+        owner=owner,
+        low=None,
+        expected="a positive integer or None",
+        error=error,
+    )
+    if whole < 1:
         raise fail(owner, name, "a positive integer", value, error=error)
-    return int(value)
+    return whole
 
 
 def seed(

@@ -133,16 +133,19 @@ class Parent:
 _Conditions: TypeAlias = tuple[Parent, ...]
 
 
+@dataclass(frozen=True, slots=True)
 class _Record:
-    """What every record shares: seeded draws and its config.
+    """What every record shares: a name, conditions, draws and its config.
 
-    ``_CONFIG``: its config keys in KerasTuner's order; ``_SOURCES``: the
-    attribute behind a key spelled otherwise.
+    ``name`` and ``conditions`` are every record's first two fields, as
+    they are every KerasTuner hyperparameter's. ``_CONFIG``: its config
+    keys in KerasTuner's order; ``_SOURCES``: the attribute behind a key
+    spelled otherwise.
     """
 
-    __slots__ = ()
     _CONFIG: ClassVar[tuple[str, ...]]
     _SOURCES: ClassVar[Mapping[str, str]] = {}
+    name: str
     conditions: _Conditions
 
     def prob_to_value(self, prob: float) -> Any:
@@ -170,8 +173,6 @@ class Fixed(_Record):
     """A hyperparameter with one value; it takes no unit-cube coordinate."""
 
     _CONFIG = ("name", "conditions", "value")
-    name: str
-    conditions: _Conditions
     value: Scalar
 
     @property
@@ -198,8 +199,6 @@ class Boolean(_Record):
     """``True`` or ``False``; the upper half of ``[0, 1]`` is ``True``."""
 
     _CONFIG = ("name", "default", "conditions")
-    name: str
-    conditions: _Conditions
     default: bool
 
     @property
@@ -221,8 +220,6 @@ class Choice(_Record):
     """One of a list of values, each owning an equal bucket of ``[0, 1]``."""
 
     _CONFIG = ("name", "default", "conditions", "values", "ordered")
-    name: str
-    conditions: _Conditions
     choices: tuple[Scalar, ...]
     default: Scalar
     ordered: bool
@@ -299,8 +296,6 @@ class Int(_Range):
 
     _INTEGER = True
     _SOURCES = {"default": "declared_default"}  # noqa: RUF012 - read only
-    name: str
-    conditions: _Conditions
     min_value: int
     max_value: int
     step: int | None
@@ -320,8 +315,6 @@ class Float(_Range):
     """A float range (``step`` as written)."""
 
     _INTEGER = False
-    name: str
-    conditions: _Conditions
     min_value: float
     max_value: float
     step: int | float | None
