@@ -43,6 +43,31 @@ def test_create_trial_at_design_sizes_with_fsync_on_and_off(monkeypatch):
     assert rows[0]["ratio"] == 1.0 and rows[2]["first_call_us"] > 0
 
 
+def test_ratio_pairs_each_seeded_run_with_the_stock_run_of_its_repeat(
+    monkeypatch,
+):
+    # The machine slows down and speeds up between repeats; the seeded
+    # run is only compared with the stock run timed next to it.
+    stock = {1: 1.0, 2: 2.0, 3: 3.0}
+    seeded = {1: 3.0, 2: 1.1, 3: 2.0}
+
+    def fake(oracle_name, design, *, trials, seed, problem_name, workdir):
+        total = (stock if design is None else seeded)[seed]
+        return total, 0.0, 1
+
+    monkeypatch.setattr(overhead, "time_create_trial", fake)
+    result = measures.create_trial_overhead(
+        trials=1, repeats=3, oracles=("random",), designs=(4,)
+    )
+    seeded_row = result["rows"][1]
+    # Ratios per repeat 3.0, 0.55, 0.667: their median, not the ratio of
+    # the medians (2.0 / 2.0).
+    assert seeded_row["ratio"] == pytest.approx(2.0 / 3.0)
+    assert seeded_row["ratio_min"] == pytest.approx(0.55)
+    assert seeded_row["ratio_max"] == pytest.approx(3.0)
+    assert seeded_row["us_per_call"] == pytest.approx(2.0e6)
+
+
 def test_a_design_longer_than_the_run_is_accepted(tmp_path):
     total, first, calls = overhead.time_create_trial(
         "bayesian",

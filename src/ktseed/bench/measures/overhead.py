@@ -173,8 +173,9 @@ def create_trial_overhead(
     Returns:
         Rows with ``oracle``, ``variant``, ``design``, ``fsync``,
         ``place``, ``trials``, ``us_per_call``, ``first_call_us`` and
-        ``ratio`` (to the stock row of the same setting); notes say what
-        was skipped.
+        ``ratio`` (median over the repeats of the seeded run's time over
+        the stock run's of the same repeat, timed next to it) with
+        ``ratio_min`` and ``ratio_max``; notes say what was skipped.
     """
     sizes: list[int | None] = [None]
     sizes += list(designs) if designs is not None else [8, trials]
@@ -247,21 +248,30 @@ def _rows_for(
                 firsts[design].append(first)
                 shutil.rmtree(workdir, ignore_errors=True)
                 workdir.mkdir(parents=True, exist_ok=True)
-        stock = float(np.median(means[None]))
         for design in sizes:
             value = float(np.median(means[design]))
+            # Each repeat's seeded and stock runs are timed next to each
+            # other: their ratio cancels the drift of a machine's speed
+            # over the measure (seen at 20 % between blocks).
+            ratios = [
+                seeded / stock
+                for seeded, stock in zip(
+                    means[design], means[None], strict=True
+                )
+                if stock > 0
+            ]
             rows.append(
                 {
                     "oracle": oracle_name,
-                    "variant": "stock"
-                    if design is None
-                    else f"design {design}",
+                    "variant": _variant(design),
                     "design": design,
                     "trials": trials,
                     "repeats": repeats,
                     "us_per_call": value * 1e6,
                     "first_call_us": float(np.median(firsts[design])) * 1e6,
-                    "ratio": value / stock if stock > 0 else math.nan,
+                    "ratio": float(np.median(ratios)) if ratios else math.nan,
+                    "ratio_min": min(ratios, default=math.nan),
+                    "ratio_max": max(ratios, default=math.nan),
                 }
             )
     return rows
