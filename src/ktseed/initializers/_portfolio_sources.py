@@ -46,6 +46,7 @@ from ktseed.initializers.prior_run import PriorRunInitializer
 from ktseed.prior_runs import COMPLETED
 from ktseed.prior_runs import PriorTrial
 from ktseed.prior_runs import check_project
+from ktseed.prior_runs.reader import check_project_name
 
 if TYPE_CHECKING:
     from ktseed.prior_runs import PriorRun
@@ -173,14 +174,12 @@ def parse_source(spec: object, index: int, owner: str) -> SourceSpec:
         directory
     ):
         raise checks.fail(where, "directory", "a directory path", directory)
-    name = spec.get("project_name")
-    if not isinstance(name, str) or not name:
-        raise checks.fail(
-            where,
-            "project_name",
-            "a non-empty string (the earlier tuner's `project_name`)",
-            name,
-        )
+    name = check_project_name(
+        spec.get("project_name"),
+        where,
+        expected="a non-empty string (the earlier tuner's `project_name`)",
+        error=InitializerConfigError,
+    )
     return SourceSpec(PROJECT, str(os.fspath(directory)), name, direction)
 
 
