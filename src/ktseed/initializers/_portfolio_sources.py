@@ -237,24 +237,11 @@ class Task:
         if not usage.noteworthy():
             return None
         unit = "row(s)" if self.spec.kind == CSV else "trial(s)"
-        text = (
+        text = usage.report(
             f"{self.label}: using {len(self.kept)} distinct configuration(s) "
-            f"of {usage.total} {unit}"
+            f"of {usage.total} {unit}",
+            usage.unused_parts(),
         )
-        parts = usage.unused_parts()
-        if parts:
-            text += "; not used: " + "; ".join(parts)
-        text += "."
-        if usage.dropped_names:
-            text += (
-                " Dropped hyperparameters the new space does not have: "
-                f"{', '.join(usage.dropped_names)}."
-            )
-        if usage.new_names:
-            text += (
-                " Hyperparameters new in this space take their default: "
-                f"{', '.join(usage.new_names)}."
-            )
         if usage.mixed_budgets:
             text += (
                 " Its trials were trained for different epoch budgets "
@@ -313,17 +300,23 @@ def read_source(
         InvalidValueError: With ``on_invalid="raise"``, for a value the new
             space rejects.
     """
+    run: PriorRun | None = None
     if spec.kind == CSV:
-        task = _read_csv(spec, label, codec, on_invalid, fallback_direction)
+        usage, usable = _read_csv(spec, label, codec, on_invalid)
+        direction = _csv_direction(spec, label, fallback_direction)
     else:
-        task = _read_project(spec, label, codec, on_invalid)
-    task.usage.mixed_budgets = budget_mix(t for t, _ in task.kept)
-    return task
+        run, usage, usable, direction = _read_project(
+            spec, label, codec, on_invalid
+        )
+    kept = best_distinct(usable, direction, usage)
+    usage.mixed_budgets = budget_mix(t for t, _ in kept)
+    return Task(spec, label, direction, kept, usage, run)
 
 
 def _read_project(
     spec: SourceSpec, label: str, codec: SpaceCodec, on_invalid: str
-) -> Task:
+) -> tuple[PriorRun, PriorUsage, list[Mapped], str]:
+    """The project's run, its usable trials and its ranking direction."""
     reader = _ProjectReader(spec, label, on_invalid)
     try:
         run = reader._load()
@@ -340,17 +333,13 @@ def _read_project(
             f"{ {**spec.config(), 'direction': 'min'} }.)"
         )
         raise DataSourceError(msg) from error
-    kept = best_distinct(usable, direction, usage)
-    return Task(spec, label, direction, kept, usage, run)
+    return run, usage, usable, direction
 
 
 def _read_csv(
-    spec: SourceSpec,
-    label: str,
-    codec: SpaceCodec,
-    on_invalid: str,
-    fallback_direction: str | None,
-) -> Task:
+    spec: SourceSpec, label: str, codec: SpaceCodec, on_invalid: str
+) -> tuple[PriorUsage, list[Mapped]]:
+    """The file's usable rows, as trials mapped into the new space."""
     check_file(spec.path, label)
     with open_table(spec.path, ignore_columns=("",), owner=label) as table:
         header = list(table.header)
@@ -418,6 +407,13 @@ def _read_csv(
             "scores (`ktseed export`)."
         )
         raise DataSourceError(msg)
+    return usage, usable
+
+
+def _csv_direction(
+    spec: SourceSpec, label: str, fallback_direction: str | None
+) -> str:
+    """The CSV source's own direction, else the new search's."""
     direction = spec.direction or fallback_direction
     if direction is None:
         msg = (
@@ -427,8 +423,7 @@ def _read_csv(
             f"{ {**spec.config(), 'direction': 'min'} }."
         )
         raise DataSourceError(msg)
-    kept = best_distinct(usable, direction, usage)
-    return Task(spec, label, direction, kept, usage)
+    return direction
 
 
 def _check_overlap(label: str, names: list[str], codec: SpaceCodec) -> None:
