@@ -19,7 +19,6 @@ imported here only when a model is fitted.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -145,6 +144,7 @@ def predict(
     """
     from ktseed.oracles.gp.model import GaussianProcess
     from ktseed.oracles.gp.model import fit_subset
+    from ktseed.oracles.gp.model import single_threaded_blas
 
     m = len(wanted)
     if y.size == 0:
@@ -163,7 +163,7 @@ def predict(
     if space.layout.d == 0 or std == 0.0:
         return np.full(m, mean)
     z = (y - mean) / std
-    with _single_threaded_blas():
+    with single_threaded_blas():
         gp = GaussianProcess(
             space.layout,
             space.x[observed],
@@ -308,24 +308,6 @@ def _features(
         else:
             columns += [mj, mj * one_hot]
     return rows, np.hstack(columns) if columns else np.zeros((u.shape[0], 0))
-
-
-def _single_threaded_blas() -> contextlib.AbstractContextManager[Any]:
-    """Limits BLAS to one thread while fitting and predicting.
-
-    The matrices are small (hundreds of rows): on a busy machine, several
-    BLAS threads made a 128x128 Cholesky factorisation take milliseconds
-    instead of microseconds, as the GP hand-off found (it limits BLAS the
-    same way while proposing).
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - shipped with scikit-learn
-        return contextlib.nullcontext()
-    limits: contextlib.AbstractContextManager[Any] = threadpool_limits(
-        limits=1, user_api="blas"
-    )
-    return limits
 
 
 __all__ = [

@@ -46,6 +46,7 @@ from ktseed.initializers.prior_run import PriorRunInitializer
 from ktseed.prior_runs import COMPLETED
 from ktseed.prior_runs import PriorTrial
 from ktseed.prior_runs import check_project
+from ktseed.prior_runs.reader import check_project_name
 
 if TYPE_CHECKING:
     from ktseed.prior_runs import PriorRun
@@ -173,14 +174,12 @@ def parse_source(spec: object, index: int, owner: str) -> SourceSpec:
         directory
     ):
         raise checks.fail(where, "directory", "a directory path", directory)
-    name = spec.get("project_name")
-    if not isinstance(name, str) or not name:
-        raise checks.fail(
-            where,
-            "project_name",
-            "a non-empty string (the earlier tuner's `project_name`)",
-            name,
-        )
+    name = check_project_name(
+        spec.get("project_name"),
+        where,
+        expected="a non-empty string (the earlier tuner's `project_name`)",
+        error=InitializerConfigError,
+    )
     return SourceSpec(PROJECT, str(os.fspath(directory)), name, direction)
 
 
@@ -238,24 +237,11 @@ class Task:
         if not usage.noteworthy():
             return None
         unit = "row(s)" if self.spec.kind == CSV else "trial(s)"
-        text = (
+        text = usage.report(
             f"{self.label}: using {len(self.kept)} distinct configuration(s) "
-            f"of {usage.total} {unit}"
+            f"of {usage.total} {unit}",
+            usage.unused_parts(),
         )
-        parts = usage.unused_parts()
-        if parts:
-            text += "; not used: " + "; ".join(parts)
-        text += "."
-        if usage.dropped_names:
-            text += (
-                " Dropped hyperparameters the new space does not have: "
-                f"{', '.join(usage.dropped_names)}."
-            )
-        if usage.new_names:
-            text += (
-                " Hyperparameters new in this space take their default: "
-                f"{', '.join(usage.new_names)}."
-            )
         if usage.mixed_budgets:
             text += (
                 " Its trials were trained for different epoch budgets "
@@ -314,17 +300,23 @@ def read_source(
         InvalidValueError: With ``on_invalid="raise"``, for a value the new
             space rejects.
     """
+    run: PriorRun | None = None
     if spec.kind == CSV:
-        task = _read_csv(spec, label, codec, on_invalid, fallback_direction)
+        usage, usable = _read_csv(spec, label, codec, on_invalid)
+        direction = _csv_direction(spec, label, fallback_direction)
     else:
-        task = _read_project(spec, label, codec, on_invalid)
-    task.usage.mixed_budgets = budget_mix(t for t, _ in task.kept)
-    return task
+        run, usage, usable, direction = _read_project(
+            spec, label, codec, on_invalid
+        )
+    kept = best_distinct(usable, direction, usage)
+    usage.mixed_budgets = budget_mix(t for t, _ in kept)
+    return Task(spec, label, direction, kept, usage, run)
 
 
 def _read_project(
     spec: SourceSpec, label: str, codec: SpaceCodec, on_invalid: str
-) -> Task:
+) -> tuple[PriorRun, PriorUsage, list[Mapped], str]:
+    """The project's run, its usable trials and its ranking direction."""
     reader = _ProjectReader(spec, label, on_invalid)
     try:
         run = reader._load()
@@ -341,17 +333,13 @@ def _read_project(
             f"{ {**spec.config(), 'direction': 'min'} }.)"
         )
         raise DataSourceError(msg) from error
-    kept = best_distinct(usable, direction, usage)
-    return Task(spec, label, direction, kept, usage, run)
+    return run, usage, usable, direction
 
 
 def _read_csv(
-    spec: SourceSpec,
-    label: str,
-    codec: SpaceCodec,
-    on_invalid: str,
-    fallback_direction: str | None,
-) -> Task:
+    spec: SourceSpec, label: str, codec: SpaceCodec, on_invalid: str
+) -> tuple[PriorUsage, list[Mapped]]:
+    """The file's usable rows, as trials mapped into the new space."""
     check_file(spec.path, label)
     with open_table(spec.path, ignore_columns=("",), owner=label) as table:
         header = list(table.header)
@@ -419,6 +407,13 @@ def _read_csv(
             "scores (`ktseed export`)."
         )
         raise DataSourceError(msg)
+    return usage, usable
+
+
+def _csv_direction(
+    spec: SourceSpec, label: str, fallback_direction: str | None
+) -> str:
+    """The CSV source's own direction, else the new search's."""
     direction = spec.direction or fallback_direction
     if direction is None:
         msg = (
@@ -428,8 +423,7 @@ def _read_csv(
             f"{ {**spec.config(), 'direction': 'min'} }."
         )
         raise DataSourceError(msg)
-    kept = best_distinct(usable, direction, usage)
-    return Task(spec, label, direction, kept, usage)
+    return direction
 
 
 def _check_overlap(label: str, names: list[str], codec: SpaceCodec) -> None:

@@ -8,7 +8,8 @@ COMPLETED, no finite score, values the new space rejects, duplicates,
 beyond ``top_k`` or ``max_observations``) and which hyperparameters were
 dropped or defaulted; :meth:`PriorUsage.warning` turns the counts into the
 one :class:`~ktseed.errors.KtseedWarning` a design or observation list
-gets.
+gets, starting with :meth:`PriorUsage.report`, which a ``portfolio``
+source's warning starts with too.
 """
 
 from __future__ import annotations
@@ -124,23 +125,15 @@ class PriorUsage:
             or self.mixed_budgets
         )
 
-    def warning(self, owner: str, project_dir: str, used: int) -> str | None:
-        """The warning's text, or ``None`` when nothing is noteworthy.
+    def report(self, head: str, parts: list[str]) -> str:
+        """``head``, the reasons ``parts`` some trials were not used, the drift.
 
-        Args:
-            owner: Who warns (``"initializer 'prior_run'"``).
-            project_dir: The prior project.
-            used: How many trials the design or observations use.
+        What a warning about one earlier run says first: ``head`` (who
+        uses how many of its trials), ``"; not used: "`` and ``parts``
+        (when there are any), then one sentence each for the dropped and
+        the defaulted hyperparameters.
         """
-        if not self.noteworthy():
-            return None
-        parts = self.unused_parts()
-        if self.beyond_top_k:
-            parts.append(f"{self.beyond_top_k} not among the best {used}")
-        text = (
-            f"{owner}: using {used} of {self.total} trial(s) of "
-            f"prior run '{project_dir}'"
-        )
+        text = head
         if parts:
             text += "; not used: " + "; ".join(parts)
         text += "."
@@ -154,6 +147,26 @@ class PriorUsage:
                 " Hyperparameters new in this space take their default: "
                 f"{', '.join(self.new_names)}."
             )
+        return text
+
+    def warning(self, owner: str, project_dir: str, used: int) -> str | None:
+        """The warning's text, or ``None`` when nothing is noteworthy.
+
+        Args:
+            owner: Who warns (``"initializer 'prior_run'"``).
+            project_dir: The prior project.
+            used: How many trials the design or observations use.
+        """
+        if not self.noteworthy():
+            return None
+        parts = self.unused_parts()
+        if self.beyond_top_k:
+            parts.append(f"{self.beyond_top_k} not among the best {used}")
+        text = self.report(
+            f"{owner}: using {used} of {self.total} trial(s) of "
+            f"prior run '{project_dir}'",
+            parts,
+        )
         if self.mixed_budgets:
             text += (
                 " The ranked trials were trained for different epoch "

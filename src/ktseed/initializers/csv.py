@@ -29,6 +29,8 @@ from ktseed.csv_format import check_file
 from ktseed.csv_format import check_renames
 from ktseed.csv_format import open_rows
 from ktseed.errors import InitializerConfigError
+from ktseed.initializers._data_source import DataSourceInitializer
+from ktseed.initializers._data_source import check_path
 from ktseed.initializers.base import Initializer
 
 if TYPE_CHECKING:
@@ -38,7 +40,6 @@ if TYPE_CHECKING:
     from ktseed.csv_format import Record
     from ktseed.csv_format import Selection
     from ktseed.initializers.request import DesignRequest
-    from ktseed.space import OnInactive
 
 #: Frames from ``_generate`` up to ``Initializer.generate_for``, whose
 #: line the warnings name (as every initializer's warnings do).
@@ -63,7 +64,7 @@ class _Read:
     records: list[Record]
 
 
-class CSVInitializer(Initializer):
+class CSVInitializer(DataSourceInitializer):
     """Configurations read from a CSV file: one per row, one column per name.
 
     The file is read when the design is built, as far as the design needs;
@@ -104,7 +105,6 @@ class CSVInitializer(Initializer):
     """
 
     name: ClassVar[str] = "csv"
-    _on_inactive: ClassVar[OnInactive] = "drop"
 
     def __init__(
         self,
@@ -124,13 +124,7 @@ class CSVInitializer(Initializer):
     ) -> None:
         super().__init__(n_points=n_points)
         owner = self._label()
-        if not isinstance(path, (str, os.PathLike)):
-            msg = (
-                f"{owner}: `path` must be a file path (str or os.PathLike); "
-                f"got {path!r} of type {type(path).__name__}."
-            )
-            raise InitializerConfigError(msg)
-        self.path = os.fspath(path)
+        self.path = check_path(path, "path", owner, what="a file path")
         self.columns = check_renames(columns, owner)
         self._ranges = None if rows is None else RowRanges.parse(rows, owner)
         self.rows: list[int | str] | str | None = (
@@ -195,15 +189,6 @@ class CSVInitializer(Initializer):
             "ignore_columns": list(self.ignore_columns) or None,
             "delimiter": self.delimiter,
         }
-
-    @classmethod
-    def from_saved_config(cls, config: Mapping[str, Any]) -> Initializer:
-        """Rebuilds a saved search's initializer without checking the file.
-
-        A resumed search runs the design it saved, so the file may be gone;
-        :meth:`from_config` checks that it exists, as the constructor does.
-        """
-        return cls.from_config({**config, "check_exists": False})
 
     def resolved(self, request: DesignRequest) -> Initializer:
         """See :meth:`Initializer.resolved`; adds the ranking direction.

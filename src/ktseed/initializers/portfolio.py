@@ -23,6 +23,7 @@ from ktseed import checks
 from ktseed.errors import DataSourceError
 from ktseed.errors import InitializerConfigError
 from ktseed.errors import KtseedWarning
+from ktseed.initializers._data_source import ObservedSourceInitializer
 from ktseed.initializers._portfolio_build import NORMALIZATIONS
 from ktseed.initializers._portfolio_build import PortfolioReport
 from ktseed.initializers._portfolio_build import build_portfolio
@@ -42,12 +43,8 @@ from ktseed.initializers.prior_run import ON_INVALID
 from ktseed.space import SpaceCodec
 
 if TYPE_CHECKING:
-    import keras_tuner
-
     from ktseed.initializers._portfolio_sources import Mapped
     from ktseed.initializers.request import DesignRequest
-    from ktseed.space import OnInactive
-    from ktseed.space import Values
 
 #: The logger the design's report goes to (at level INFO).
 logger = logging.getLogger(__name__)
@@ -59,7 +56,7 @@ DEFAULT_MAX_MODEL_TRIALS = 256
 _DESIGN_STACKLEVEL = 6
 
 
-class PortfolioInitializer(Initializer):
+class PortfolioInitializer(ObservedSourceInitializer):
     """The configurations that together did best on several earlier tasks.
 
     Each source is one earlier task: a KerasTuner project or a CSV file
@@ -152,7 +149,6 @@ class PortfolioInitializer(Initializer):
     """
 
     name: ClassVar[str] = "portfolio"
-    _on_inactive: ClassVar[OnInactive] = "drop"
 
     def __init__(
         self,
@@ -204,19 +200,11 @@ class PortfolioInitializer(Initializer):
             normalization, "normalization", NORMALIZATIONS, owner=label
         )
         self.observe = checks.flag(observe, "observe", owner=label)
-        self.allow_objective_mismatch = checks.flag(
-            allow_objective_mismatch, "allow_objective_mismatch", owner=label
-        )
-        self.max_observations: int | None = checks.integer(
-            max_observations,
-            "max_observations",
-            owner=label,
-            low=1,
-            optional=True,
-            none_means="for no limit",
-        )
-        self.allow_mixed_budgets = checks.flag(
-            allow_mixed_budgets, "allow_mixed_budgets", owner=label
+        self._check_observe_options(
+            label,
+            allow_objective_mismatch=allow_objective_mismatch,
+            max_observations=max_observations,
+            allow_mixed_budgets=allow_mixed_budgets,
         )
         self.allow_short = checks.flag(allow_short, "allow_short", owner=label)
         self.on_invalid = checks.choice(
@@ -245,22 +233,11 @@ class PortfolioInitializer(Initializer):
             "sources": [spec.config() for spec in self.sources],
             "normalization": self.normalization,
             "observe": self.observe,
-            "allow_objective_mismatch": self.allow_objective_mismatch,
-            "max_observations": self.max_observations,
-            "allow_mixed_budgets": self.allow_mixed_budgets,
+            **self._observe_config(),
             "allow_short": self.allow_short,
             "on_invalid": self.on_invalid,
             "max_model_trials": self.max_model_trials,
         }
-
-    @classmethod
-    def from_saved_config(cls, config: Mapping[str, Any]) -> Initializer:
-        """Rebuilds a saved search's initializer without checking sources.
-
-        A resumed search has its design and observations in its own state,
-        so the sources may have moved or gone since.
-        """
-        return cls.from_config({**config, "check_exists": False})
 
     def resolved(self, request: DesignRequest) -> Initializer:
         """See :meth:`Initializer.resolved`; records CSV sources' direction.
@@ -305,42 +282,13 @@ class PortfolioInitializer(Initializer):
         logger.info("%s: %s", self._label(), report.summary())
         return list(report.points)
 
-    def observations(
-        self,
-        space: keras_tuner.HyperParameters | SpaceCodec,
-        objective: Any,
-    ) -> list[tuple[Values, float]]:
-        """With ``observe=True``, every source's trials as scored points.
+    def _observing(self) -> bool:
+        return self.observe
 
-        Args:
-            space: The new search space.
-            objective: The new search's ``keras_tuner.Objective``.
-
-        Returns:
-            ``(values, score)`` pairs (at most ``max_observations``), in
-            source order then trial-id order, scores as recorded; ``[]``
-            without ``observe``.
-
-        Raises:
-            DataSourceError: If a source cannot be read, was scored on
-                another objective (without ``allow_objective_mismatch``)
-                or has trials of different Hyperband budgets (without
-                ``allow_mixed_budgets``); the message names the source.
-        """
-        if not self.observe:
-            return []
-        name = getattr(objective, "name", None)
-        direction = getattr(objective, "direction", None)
-        if not isinstance(name, str) or direction not in ("min", "max"):
-            raise checks.fail(
-                self._label(),
-                "objective",
-                "a keras_tuner.Objective with a name and a direction 'min' "
-                "or 'max'",
-                objective,
-            )
-        codec = space if isinstance(space, SpaceCodec) else SpaceCodec(space)
-        tasks = self._read(codec, direction, 3)
+    def _observe(
+        self, codec: SpaceCodec, name: str, direction: str, *, stacklevel: int
+    ) -> list[Mapped]:
+        tasks = self._read(codec, direction, stacklevel + 1)
         for task in tasks:
             self._check_same_objective(task, name, direction)
         pooled = _pooled(tasks)
@@ -365,8 +313,8 @@ class PortfolioInitializer(Initializer):
                 f"{len(pooled)} usable trials of {len(tasks)} source(s); "
                 f"not used: {'; '.join(usage.unused_parts())}."
             )
-            warnings.warn(text, KtseedWarning, stacklevel=2)
-        return [(values, float(t.score or 0.0)) for t, values in kept]
+            warnings.warn(text, KtseedWarning, stacklevel=stacklevel)
+        return kept
 
     # ------------------------------------------------------------- helpers
     def _read(

@@ -1,9 +1,10 @@
 """``prior_run``: start from an earlier KerasTuner project's trials.
 
-Slightly over ktseed's 500-line guide: the class's constructor checks each
-option with its own message (source, mode, selection, drift), which is
-what makes bad input fail before any trial runs; the reading, selection and
-ranking live in :mod:`ktseed.prior_runs` and ``_prior_selection``.
+The class's constructor checks each option with its own message (source,
+mode, selection, drift), which is what makes bad input fail before any
+trial runs; the checks it shares with ``portfolio`` and ``csv`` live in
+``_data_source``, the reading, selection and ranking in
+:mod:`ktseed.prior_runs` and ``_prior_selection``.
 """
 
 from __future__ import annotations
@@ -19,15 +20,17 @@ from ktseed.errors import DataSourceError
 from ktseed.errors import InitializerConfigError
 from ktseed.errors import InvalidValueError
 from ktseed.errors import KtseedWarning
+from ktseed.initializers._data_source import ObservedSourceInitializer
+from ktseed.initializers._data_source import check_path
 from ktseed.initializers._prior_selection import PriorUsage
 from ktseed.initializers._prior_selection import best_distinct
 from ktseed.initializers._prior_selection import budget_mix
 from ktseed.initializers._prior_selection import cap_observations
 from ktseed.initializers._prior_selection import reason
-from ktseed.initializers.base import Initializer
 from ktseed.prior_runs import check_project
 from ktseed.prior_runs import load_prior_run
 from ktseed.prior_runs import trial_sort_key
+from ktseed.prior_runs.reader import check_project_name
 from ktseed.space import SpaceCodec
 
 if TYPE_CHECKING:
@@ -38,7 +41,6 @@ if TYPE_CHECKING:
     from ktseed.initializers.request import DesignRequest
     from ktseed.prior_runs import PriorRun
     from ktseed.prior_runs import PriorTrial
-    from ktseed.space import OnInactive
     from ktseed.space import Values
 
 MODES = ("replay", "observe")
@@ -48,7 +50,7 @@ ON_INVALID = ("skip", "raise")
 DEFAULT_MAX_OBSERVATIONS = 200
 
 
-class PriorRunInitializer(Initializer):
+class PriorRunInitializer(ObservedSourceInitializer):
     """Starts from the trials of an earlier KerasTuner project.
 
     The project is the ``directory``/``project_name`` pair the earlier tuner
@@ -171,7 +173,6 @@ class PriorRunInitializer(Initializer):
     """
 
     name: ClassVar[str] = "prior_run"
-    _on_inactive: ClassVar[OnInactive] = "drop"
 
     def __init__(
         self,
@@ -190,18 +191,9 @@ class PriorRunInitializer(Initializer):
     ) -> None:
         super().__init__(n_points=n_points)
         label = self._label()
-        if not isinstance(directory, (str, os.PathLike)):
-            # Not checks.fail's "(got ...)" shape: kept as 0.1 worded it.
-            msg = (
-                f"{label}: `directory` must be a path (str or os.PathLike); "
-                f"got {directory!r} of type {type(directory).__name__}."
-            )
-            raise InitializerConfigError(msg)
-        if not isinstance(project_name, str) or not project_name:
-            raise checks.fail(
-                label, "project_name", "a non-empty string", project_name
-            )
-        self.mode = checks.choice(mode, "mode", MODES, owner=label)
+        path = check_path(directory, "directory", label, what="a path")
+        check_project_name(project_name, label, error=InitializerConfigError)
+        self.mode: str = checks.choice(mode, "mode", MODES, owner=label)
         self.top_k: int | None = checks.integer(
             top_k, "top_k", owner=label, low=1, optional=True
         )
@@ -215,19 +207,11 @@ class PriorRunInitializer(Initializer):
         self.on_invalid = checks.choice(
             on_invalid, "on_invalid", ON_INVALID, owner=label
         )
-        self.allow_objective_mismatch = checks.flag(
-            allow_objective_mismatch, "allow_objective_mismatch", owner=label
-        )
-        self.max_observations: int | None = checks.integer(
-            max_observations,
-            "max_observations",
-            owner=label,
-            low=1,
-            optional=True,
-            none_means="for no limit",
-        )
-        self.allow_mixed_budgets = checks.flag(
-            allow_mixed_budgets, "allow_mixed_budgets", owner=label
+        self._check_observe_options(
+            label,
+            allow_objective_mismatch=allow_objective_mismatch,
+            max_observations=max_observations,
+            allow_mixed_budgets=allow_mixed_budgets,
         )
         checks.flag(check_exists, "check_exists", owner=label)
         if mode == "observe" and (top_k is not None or n_points is not None):
@@ -237,7 +221,7 @@ class PriorRunInitializer(Initializer):
                 "trial is observed. Drop them or use mode='replay'."
             )
             raise InitializerConfigError(msg)
-        self.directory = os.fspath(directory)
+        self.directory = path
         self.project_name = project_name
         if check_exists:
             try:
@@ -260,22 +244,8 @@ class PriorRunInitializer(Initializer):
             "top_k": self.top_k,
             "direction": self.direction,
             "on_invalid": self.on_invalid,
-            "allow_objective_mismatch": self.allow_objective_mismatch,
-            "max_observations": self.max_observations,
-            "allow_mixed_budgets": self.allow_mixed_budgets,
+            **self._observe_config(),
         }
-
-    @classmethod
-    def from_saved_config(cls, config: Mapping[str, Any]) -> Initializer:
-        """Rebuilds a saved search's initializer without checking the project.
-
-        A resumed search has its design and observations in its own state,
-        so the prior project may have moved or gone since; it is read (and
-        checked) only if a design is generated from this initializer.
-        :meth:`from_config` (a dict given to an oracle) checks, as the
-        constructor does.
-        """
-        return cls.from_config({**config, "check_exists": False})
 
     # -------------------------------------------------------------- design
     def size_hint(self) -> int | None:
@@ -313,37 +283,6 @@ class PriorRunInitializer(Initializer):
         self._warn(run, usage, len(design), stacklevel=4)
         return [values for _, values in design]
 
-    def observations(
-        self,
-        space: keras_tuner.HyperParameters | SpaceCodec,
-        objective: Any,
-    ) -> list[tuple[Values, float]]:
-        """The prior trials as scored points of the new space (observe mode).
-
-        Args:
-            space: The new search space.
-            objective: The new search's ``keras_tuner.Objective`` (anything
-                with ``name`` and ``direction``).
-
-        Returns:
-            In ``mode="observe"``, one ``(values, score)`` pair per usable
-            COMPLETED prior trial (at most ``max_observations``), in
-            trial-id order: values complete and canonical for ``space``,
-            score as recorded. In replay mode the prior trials are run
-            instead, so the list is empty.
-
-        Raises:
-            DataSourceError: If the project cannot be read, has no usable
-                COMPLETED trial, (without ``allow_objective_mismatch``) its
-                objective is not ``objective``, or (without
-                ``allow_mixed_budgets``) the usable trials have different
-                Hyperband epoch budgets.
-            InvalidValueError: With ``on_invalid="raise"``, for a prior value
-                the new space rejects.
-        """
-        kept = self._observed(space, objective, stacklevel=4)
-        return [(values, float(trial.score or 0.0)) for trial, values in kept]
-
     def budgeted_observations(
         self,
         space: keras_tuner.HyperParameters | SpaceCodec,
@@ -362,33 +301,18 @@ class PriorRunInitializer(Initializer):
             DataSourceError: As for :meth:`observations`.
             InvalidValueError: As for :meth:`observations`.
         """
-        kept = self._observed(space, objective, stacklevel=4)
+        kept = self._observed(space, objective, stacklevel=3)
         return [
             (values, float(trial.score or 0.0), trial.epochs)
             for trial, values in kept
         ]
 
-    def _observed(
-        self,
-        space: keras_tuner.HyperParameters | SpaceCodec,
-        objective: Any,
-        *,
-        stacklevel: int,
+    def _observing(self) -> bool:
+        return self.mode == "observe"
+
+    def _observe(
+        self, codec: SpaceCodec, name: str, direction: str, *, stacklevel: int
     ) -> list[tuple[PriorTrial, Values]]:
-        """The observed trials with their mapped values, in trial-id order."""
-        if self.mode != "observe":
-            return []
-        name = getattr(objective, "name", None)
-        direction = getattr(objective, "direction", None)
-        if not isinstance(name, str) or direction not in ("min", "max"):
-            raise checks.fail(
-                self._label(),
-                "objective",
-                "a keras_tuner.Objective with a name and a direction 'min' "
-                "or 'max'",
-                objective,
-            )
-        codec = space if isinstance(space, SpaceCodec) else SpaceCodec(space)
         run = self._load()
         self._require_completed(run)
         mismatch = run.objective_mismatch(name, direction)
@@ -419,7 +343,7 @@ class PriorRunInitializer(Initializer):
             raise DataSourceError(msg)
         kept = cap_observations(kept, self.max_observations, usage)
         kept.sort(key=lambda item: trial_sort_key(item[0].trial_id))
-        self._warn(run, usage, len(kept), stacklevel=stacklevel)
+        self._warn(run, usage, len(kept), stacklevel=stacklevel + 1)
         return kept
 
     # ------------------------------------------------------------- helpers

@@ -147,6 +147,29 @@ def _tidy_grid_values(
                 trial.values[name] = tidy_float(value)
 
 
+def check_project_name(
+    name: object,
+    owner: str,
+    *,
+    expected: str = "a non-empty string",
+    error: checks.ErrorType = DataSourceError,
+) -> str:
+    """``name`` if it can name a project: a non-empty string.
+
+    Args:
+        name: The ``project_name`` as given.
+        owner: Who takes it.
+        expected: What it must be, as the message says it.
+        error: The exception class.
+
+    Raises:
+        DataSourceError: Or ``error``, for anything else.
+    """
+    if not isinstance(name, str) or not name:
+        raise checks.fail(owner, "project_name", expected, name, error=error)
+    return name
+
+
 def check_project(directory: str | os.PathLike[str], project_name: str) -> str:
     """Checks that ``<directory>/<project_name>`` exists, without reading it.
 
@@ -162,14 +185,7 @@ def check_project(directory: str | os.PathLike[str], project_name: str) -> str:
             the directory or the project does not exist; the message lists
             the projects found in ``directory``.
     """
-    if not isinstance(project_name, str) or not project_name:
-        raise checks.fail(
-            _OWNER,
-            "project_name",
-            "a non-empty string",
-            project_name,
-            error=DataSourceError,
-        )
+    check_project_name(project_name, _OWNER)
     root = os.fspath(directory)
     project_dir = os.path.join(root, project_name)
     if not os.path.isdir(root):
@@ -380,4 +396,4 @@ def _parse_oracle(state: Any, path: str) -> dict[str, Any]:
     return config
 
 
-__all__ = ["check_project", "load_prior_run"]
+__all__ = ["check_project", "check_project_name", "load_prior_run"]

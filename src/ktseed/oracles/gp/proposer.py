@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -22,6 +21,7 @@ from ktseed.oracles.gp.model import KERNELS
 from ktseed.oracles.gp.model import LENGTHSCALE_PRIORS
 from ktseed.oracles.gp.model import GaussianProcess
 from ktseed.oracles.gp.model import fit_subset
+from ktseed.oracles.gp.model import single_threaded_blas
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -228,7 +228,7 @@ class GPHandoff:
             ``None`` when no untried configuration could be found (only
             possible in small discrete spaces, which are enumerated).
         """
-        with _single_threaded_blas():
+        with single_threaded_blas():
             return self._propose(
                 codec, observations, pending=pending, is_tried=is_tried
             )
@@ -344,24 +344,6 @@ class GPHandoff:
         extra_acq = acquisition(extra, layout.activity(extra))
         order = np.argsort(-extra_acq, kind="stable")
         return first_allowed(extra[order])
-
-
-def _single_threaded_blas() -> contextlib.AbstractContextManager[Any]:
-    """Limits BLAS to one thread while proposing.
-
-    The matrices here are tiny (tens of rows). With several BLAS threads on
-    a busy machine, OpenBLAS's thread hand-offs made a 30x30 triangular
-    solve take milliseconds instead of microseconds (measured on the
-    2-core development machine), so one thread is both faster and steadier.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - shipped with scikit-learn
-        return contextlib.nullcontext()
-    limits: contextlib.AbstractContextManager[Any] = threadpool_limits(
-        limits=1, user_api="blas"
-    )
-    return limits
 
 
 __all__ = ["DEFAULTS", "GPHandoff"]
