@@ -18,7 +18,6 @@ Files written into the output directory:
 
 from __future__ import annotations
 
-import csv
 import math
 from collections import defaultdict
 from collections.abc import Mapping
@@ -35,6 +34,7 @@ from ktseed.bench.report_format import fmt
 from ktseed.bench.report_format import fmt_p
 from ktseed.bench.report_format import index_groups as _index
 from ktseed.bench.report_format import strategy_order as _strategy_order
+from ktseed.bench.report_format import write_csv
 from ktseed.bench.report_measures import load_measures
 from ktseed.bench.report_measures import markdown_measures
 from ktseed.bench.report_warm import markdown_warmstart
@@ -155,20 +155,7 @@ def summary_rows(groups: Sequence[RunCurves]) -> list[dict[str, Any]]:
 
 def write_summary_csv(rows: Sequence[Mapping[str, Any]], path: Path) -> None:
     """Writes ``summary.csv`` (missing fields stay empty)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=SUMMARY_FIELDS)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(
-                {f: _csv_value(row.get(f, "")) for f in SUMMARY_FIELDS}
-            )
-
-
-def _csv_value(value: Any) -> Any:
-    if isinstance(value, float):
-        return "" if math.isnan(value) else f"{value:.6g}"
-    return value
+    write_csv(rows, SUMMARY_FIELDS, path)
 
 
 # -------------------------------------------------------------- markdown
