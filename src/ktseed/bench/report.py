@@ -43,7 +43,6 @@ from ktseed.bench.stats import RunCurves
 from ktseed.bench.stats import checkpoints
 from ktseed.bench.stats import describe
 from ktseed.bench.stats import ladder
-from ktseed.bench.stats import paired_comparison
 from ktseed.bench.strategies import parse_strategy
 
 SUMMARY_FIELDS = [
@@ -124,11 +123,7 @@ def summary_rows(groups: Sequence[RunCurves]) -> list[dict[str, Any]]:
                 "baseline": strategy.baseline or "",
             }
             if baseline is not None:
-                cmp = paired_comparison(
-                    values,
-                    baseline.at(k),
-                    lower_is_better=group.lower_is_better,
-                )
+                cmp = group.compare_at(baseline, k)
                 row.update(
                     {
                         "vs_stock_n": cmp["n"],
@@ -144,9 +139,7 @@ def summary_rows(groups: Sequence[RunCurves]) -> list[dict[str, Any]]:
                 other = index.get((*base_key, peer))
                 if other is None or peer == key.strategy:
                     continue
-                cmp = paired_comparison(
-                    values, other.at(k), lower_is_better=group.lower_is_better
-                )
+                cmp = group.compare_at(other, k)
                 row[f"{prefix}_win_rate"] = cmp["win_rate"]
                 row[f"{prefix}_wilcoxon_p"] = cmp["wilcoxon_p"]
             rows.append(row)

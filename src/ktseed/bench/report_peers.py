@@ -35,7 +35,6 @@ from ktseed.bench.report_format import table
 from ktseed.bench.stats import RunCurves
 from ktseed.bench.stats import describe
 from ktseed.bench.stats import ladder
-from ktseed.bench.stats import paired_comparison
 from ktseed.bench.strategies import parse_strategy
 
 #: The contender the targets are about, and its two references.
@@ -109,9 +108,7 @@ def _cmp(
 ) -> dict[str, Any] | None:
     if other is None or other is group:
         return None
-    return paired_comparison(
-        group.at(k), other.at(k), lower_is_better=group.lower_is_better
-    )
+    return group.compare_at(other, k)
 
 
 def _cmp_text(cmp: Mapping[str, Any] | None) -> str:
