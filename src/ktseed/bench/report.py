@@ -33,6 +33,7 @@ from ktseed.bench.plots import plot_curves
 from ktseed.bench.report_format import fmt
 from ktseed.bench.report_format import fmt_p
 from ktseed.bench.report_format import index_groups as _index
+from ktseed.bench.report_format import median_iqr
 from ktseed.bench.report_format import strategy_order as _strategy_order
 from ktseed.bench.report_format import write_csv
 from ktseed.bench.report_measures import load_measures
@@ -205,13 +206,7 @@ def markdown_search_tables(rows: Sequence[Mapping[str, Any]]) -> list[str]:
             cells = by_strategy[strategy]
             full = cells.get("full", next(iter(cells.values())))
             row_text = [f"`{strategy}`", str(full["n"])]
-            for lab in labels:
-                r = cells.get(lab)
-                row_text.append(
-                    "-"
-                    if r is None
-                    else f"{fmt(r['median'])} [{fmt(r['q25'])}-{fmt(r['q75'])}]"
-                )
+            row_text += [median_iqr(cells.get(lab)) for lab in labels]
             row_text += [
                 _cmp_text(full),
                 _peer_text(full, "vs_tpe"),

@@ -77,6 +77,22 @@ def fmt_p(value: float | None) -> str:
     return f"{value:.2g}"
 
 
+def median_iqr(stats: Mapping[str, Any] | None, prefix: str = "") -> str:
+    """``median [q25-q75]`` of ``stats`` ("-" for none).
+
+    Args:
+        stats: A :func:`~ktseed.bench.stats.describe` result, or a row with
+            its keys under ``prefix`` (``cd_median``, ``cd_q25``...).
+        prefix: The keys' prefix.
+    """
+    if stats is None:
+        return "-"
+    return (
+        f"{fmt(stats[f'{prefix}median'])} [{fmt(stats[f'{prefix}q25'])}-"
+        f"{fmt(stats[f'{prefix}q75'])}]"
+    )
+
+
 def table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
     """A Markdown table."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -109,6 +125,7 @@ __all__ = [
     "fmt",
     "fmt_p",
     "index_groups",
+    "median_iqr",
     "strategy_order",
     "table",
     "write_csv",

@@ -30,6 +30,7 @@ import numpy as np
 from ktseed.bench.repeats import count_repeats
 from ktseed.bench.report_format import fmt
 from ktseed.bench.report_format import fmt_p
+from ktseed.bench.report_format import median_iqr
 from ktseed.bench.report_format import strategy_order
 from ktseed.bench.report_format import table
 from ktseed.bench.stats import RunCurves
@@ -188,11 +189,7 @@ def markdown_peers(
         rows = []
         for g in chosen:
             row = [f"`{g.key.strategy}`", str(len(g.curves))]
-            for _, k in points:
-                d = describe(g.at(k).values())
-                row.append(
-                    f"{fmt(d['median'])} [{fmt(d['q25'])}-{fmt(d['q75'])}]"
-                )
+            row += [median_iqr(describe(g.at(k).values())) for _, k in points]
             rows.append(row)
         lines += [*table(header, rows), ""]
         ks = [k for k in TARGET_POINTS if k <= budget] or [budget]
@@ -333,7 +330,7 @@ def markdown_parallel(
                     f"`{g.key.strategy}`",
                     str(g.key.concurrency),
                     str(len(g.curves)),
-                    f"{fmt(d['median'])} [{fmt(d['q25'])}-{fmt(d['q75'])}]",
+                    median_iqr(d),
                     fmt(ratio, 2),
                     _cmp_text(_cmp(g, optuna.get(g.key.concurrency), budget)),
                     _repeat_text(repeats, g),
