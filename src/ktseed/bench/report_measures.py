@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,15 +17,12 @@ from ktseed.bench.report_format import table
 
 def markdown_measures(measures: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """Tables of the design-quality and overhead measures."""
-    return [
-        *_quality_lines(measures.get("design_quality")),
-        *_create_trial_lines(measures.get("create_trial")),
-        *_build_lines(measures.get("design_build")),
-        *_gp_step_lines(measures.get("gp_step")),
-        *_gp_cost_lines(measures.get("gp_cost")),
-        *_target_lines(measures.get("design_targets")),
-        *_prior_lines(measures.get("prior_load")),
-    ]
+    lines: list[str] = []
+    for name, section, needs_rows in _SECTIONS:
+        measure = measures.get(name)
+        if measure and (measure.get("rows") or not needs_rows):
+            lines += section(measure)
+    return lines
 
 
 def _section(
@@ -39,9 +37,7 @@ def _notes(measure: Mapping[str, Any]) -> list[str]:
     return [f"\n{note}" for note in measure.get("notes", [])]
 
 
-def _quality_lines(quality: Mapping[str, Any] | None) -> list[str]:
-    if not quality or not quality.get("rows"):
-        return []
+def _quality_lines(quality: Mapping[str, Any]) -> list[str]:
     n = quality["config"]["n"]
     seeds = len(quality["config"]["seeds"])
     header = [
@@ -71,9 +67,7 @@ def _quality_lines(quality: Mapping[str, Any] | None) -> list[str]:
     return [*_section(title, header, rows), *_notes(quality), ""]
 
 
-def _create_trial_lines(overhead: Mapping[str, Any] | None) -> list[str]:
-    if not overhead:
-        return []
+def _create_trial_lines(overhead: Mapping[str, Any]) -> list[str]:
     cfg = overhead["config"]
     title = (
         f"### Overhead: time per `create_trial` ({cfg['trials']} trials "
@@ -114,9 +108,7 @@ def _create_trial_lines(overhead: Mapping[str, Any] | None) -> list[str]:
     return lines
 
 
-def _build_lines(build: Mapping[str, Any] | None) -> list[str]:
-    if not build:
-        return []
+def _build_lines(build: Mapping[str, Any]) -> list[str]:
     dims = build["config"]["dims"]
     table_: dict[tuple[str, int], dict[int, Mapping[str, Any]]] = defaultdict(
         dict
@@ -141,9 +133,7 @@ def _build_cell(row: Mapping[str, Any] | None) -> str:
     return f"{fmt(row['generate_s'], 2)} ({fmt(row['cube_s'], 2)})"
 
 
-def _gp_step_lines(gp: Mapping[str, Any] | None) -> list[str]:
-    if not gp or not gp.get("rows"):
-        return []
+def _gp_step_lines(gp: Mapping[str, Any]) -> list[str]:
     cfg = gp["config"]
     title = (
         "### Overhead: seconds per GP proposal after "
@@ -170,9 +160,7 @@ def _gp_step_lines(gp: Mapping[str, Any] | None) -> list[str]:
     return [*_section(title, header, rows), ""]
 
 
-def _gp_cost_lines(cost: Mapping[str, Any] | None) -> list[str]:
-    if not cost or not cost.get("rows"):
-        return []
+def _gp_cost_lines(cost: Mapping[str, Any]) -> list[str]:
     title = (
         "### GP cost: seconds per proposal as the run grows (median "
         f"[min-max] of {cost['config']['repeats']}, one run, 1 BLAS thread)"
@@ -206,9 +194,7 @@ def _median_range(row: Mapping[str, Any], prefix: str) -> str:
     )
 
 
-def _target_lines(targets: Mapping[str, Any] | None) -> list[str]:
-    if not targets or not targets.get("rows"):
-        return []
+def _target_lines(targets: Mapping[str, Any]) -> list[str]:
     title = (
         "### Design build targets (issue 14; best of "
         f"{targets['config']['repeats']})"
@@ -220,9 +206,7 @@ def _target_lines(targets: Mapping[str, Any] | None) -> list[str]:
     return [*_section(title, ["design", "case", "seconds"], rows), ""]
 
 
-def _prior_lines(prior: Mapping[str, Any] | None) -> list[str]:
-    if not prior:
-        return []
+def _prior_lines(prior: Mapping[str, Any]) -> list[str]:
     lines = ["### Overhead: loading a prior run (`load_prior_run`)", ""]
     if prior.get("rows"):
         header = ["trials", "first call s", "best s", "us per trial"]
@@ -239,6 +223,21 @@ def _prior_lines(prior: Mapping[str, Any] | None) -> list[str]:
             ),
         )
     return [*lines, *_notes(prior), ""]
+
+
+#: The sections in report order: the measure file, its lines and whether a
+#: measure without rows is left out.
+_SECTIONS: tuple[
+    tuple[str, Callable[[Mapping[str, Any]], list[str]], bool], ...
+] = (
+    ("design_quality", _quality_lines, True),
+    ("create_trial", _create_trial_lines, False),
+    ("design_build", _build_lines, False),
+    ("gp_step", _gp_step_lines, True),
+    ("gp_cost", _gp_cost_lines, True),
+    ("design_targets", _target_lines, True),
+    ("prior_load", _prior_lines, False),
+)
 
 
 def load_measures(folder: Path) -> dict[str, dict[str, Any]]:
