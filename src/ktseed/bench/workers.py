@@ -5,7 +5,9 @@ Both schedulers (:func:`ktseed.bench.runner.run_cells` and
 :func:`run_each`, in this process or in a pool of spawned workers with one
 thread per numeric library (:data:`WORKER_ENV`), wrap each cell in
 :func:`run_safely` so that a failing cell is a result rather than an
-exception, and log what went wrong with :func:`log_problems`.
+exception, and log what went wrong with :func:`log_problems`. The
+portfolio task, which schedules its own cells, takes the same pool
+(:func:`worker_pool`).
 """
 
 from __future__ import annotations
