@@ -35,6 +35,7 @@ from ktseed.bench.problems import Problem
 from ktseed.bench.problems import get_problem
 from ktseed.bench.strategies import Strategy
 from ktseed.bench.strategies import build_oracle
+from ktseed.bench.strategies import design_trial_ids
 from ktseed.bench.strategies import parse_strategy
 from ktseed.space import strip_tuner_keys
 
@@ -124,13 +125,6 @@ class CVTuner(kt.SklearnTuner):
         return metrics
 
 
-def _design_ids(oracle: Any) -> set[str]:
-    ids = getattr(oracle, "design_trial_ids", ())
-    if callable(ids):
-        ids = ids()
-    return {str(i) for i in ids or ()}
-
-
 def run_keras_tuner(
     strategy: Strategy,
     problem: Problem,
@@ -172,7 +166,7 @@ def run_keras_tuner(
     else:
         tuner = ObjectiveTuner(problem, seed, **kwargs)
         tuner.search(verbose=0)
-    design = _design_ids(oracle)
+    design = design_trial_ids(oracle)
     trials = []
     previous = start
     for trial_id, values, value, end in tuner.log:

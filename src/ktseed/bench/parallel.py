@@ -43,6 +43,7 @@ from ktseed.bench.peers.base import scratch_root
 from ktseed.bench.problems import Problem
 from ktseed.bench.strategies import Strategy
 from ktseed.bench.strategies import build_oracle
+from ktseed.bench.strategies import design_trial_ids
 from ktseed.space import strip_tuner_keys
 
 #: Strategies the parallel task supports.
@@ -106,8 +107,7 @@ def _run_oracle(
             trial.status = kt.engine.trial.TrialStatus.COMPLETED
             oracle.end_trial(trial)
             free.append(worker)
-        ids = getattr(oracle, "design_trial_ids", ())
-        design = {str(i) for i in (ids() if callable(ids) else ids) or ()}
+        design = design_trial_ids(oracle)
         for record in log.trials:
             record["design"] = record["trial_id"] in design
     finally:

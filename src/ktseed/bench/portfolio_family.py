@@ -98,32 +98,37 @@ class FamilyTask(abc.ABC):
 
 
 # ------------------------------------------------------------ synthetic
-class _Constants(Mixed):
+class _TaskConstants:
+    """A problem with the task's constants and category offsets.
+
+    Mixed into :class:`Mixed` and :class:`MixedConditional`: the task's
+    ``constants`` replace the problem's :meth:`_constants` and ``offsets``
+    its class table of offsets, named by :attr:`offsets_table`.
+    """
+
+    offsets_table: ClassVar[str]
+
+    def __init__(
+        self, constants: tuple[float, float, float], offsets: dict[str, float]
+    ) -> None:
+        super().__init__()
+        self._task_constants = constants
+        setattr(self, self.offsets_table, offsets)
+
+    def _constants(self) -> tuple[float, float, float]:
+        return self._task_constants
+
+
+class _Constants(_TaskConstants, Mixed):
     """:class:`Mixed` with other constants and activation offsets."""
 
-    def __init__(
-        self, constants: tuple[float, float, float], act: dict[str, float]
-    ) -> None:
-        super().__init__()
-        self._task_constants = constants
-        self._act_off = act  # type: ignore[misc]
-
-    def _constants(self) -> tuple[float, float, float]:
-        return self._task_constants
+    offsets_table = "_act_off"
 
 
-class _CondConstants(MixedConditional):
+class _CondConstants(_TaskConstants, MixedConditional):
     """:class:`MixedConditional` with other constants and offsets."""
 
-    def __init__(
-        self, constants: tuple[float, float, float], off: dict[str, float]
-    ) -> None:
-        super().__init__()
-        self._task_constants = constants
-        self._off = off  # type: ignore[misc]
-
-    def _constants(self) -> tuple[float, float, float]:
-        return self._task_constants
+    offsets_table = "_off"
 
 
 class SyntheticTask(FamilyTask):
@@ -211,9 +216,6 @@ COND_TASKS = (
     (90.0, 0.75, 0.3, "adam", 1.0, 0.0, 1),
 )
 
-_ACTS = ("relu", "tanh", "elu", "gelu")
-_OPTS = ("sgd", "adam", "rmsprop")
-
 
 def _offsets(base: Mapping[str, float], best: str) -> dict[str, float]:
     """``base``'s offsets with ``best`` swapped to the zero offset."""
@@ -225,39 +227,39 @@ def _offsets(base: Mapping[str, float], best: str) -> dict[str, float]:
 
 def mixed_family(count: int = len(MIXED_TASKS)) -> list[FamilyTask]:
     """The first ``count`` tasks of the ``mixed`` family."""
-    tasks: list[FamilyTask] = []
-    for i, (a0, d0, dc, act, scale, offset, extra) in enumerate(
-        MIXED_TASKS[:count]
-    ):
-        base = _Constants((a0, d0, dc), _offsets(Mixed._act_off, act))
-        meta = [a0 / 16.0, d0 / 0.15, dc, *(float(a == act) for a in _ACTS)]
-        tasks.append(
-            MixedTask(
-                f"mixed-{i}",
-                base,
-                scale=scale,
-                offset=offset,
-                extra=extra,
-                meta=meta,
-            )
-        )
-    return tasks
+    return _family(MixedTask, _Constants, MIXED_TASKS[:count], (16.0, 0.15))
 
 
 def cond_family(count: int = len(COND_TASKS)) -> list[FamilyTask]:
     """The first ``count`` tasks of the ``mixed_cond`` family."""
+    return _family(CondTask, _CondConstants, COND_TASKS[:count], (64.0, 0.5))
+
+
+def _family(
+    task: type[SyntheticTask],
+    base: type[_Constants | _CondConstants],
+    rows: Sequence[tuple[float, float, float, str, float, float, int]],
+    units: tuple[float, float],
+) -> list[FamilyTask]:
+    """A family's tasks, one per row of its table.
+
+    Args:
+        task: The family's task class.
+        base: The problem with a task's constants.
+        rows: ``(x0, y0, c shift, best category, scale, offset, extras)``.
+        units: What ``x0`` and ``y0`` are divided by in the meta-features;
+            the others are the c shift and which category is best.
+    """
+    offsets = getattr(base, base.offsets_table)
+    categories = list(offsets)
     tasks: list[FamilyTask] = []
-    for i, (u0, m0, dc, opt, scale, offset, extra) in enumerate(
-        COND_TASKS[:count]
-    ):
-        base = _CondConstants(
-            (u0, m0, dc), _offsets(MixedConditional._off, opt)
-        )
-        meta = [u0 / 64.0, m0 / 0.5, dc, *(float(o == opt) for o in _OPTS)]
+    for i, (x0, y0, dc, best, scale, offset, extra) in enumerate(rows):
+        meta = [x0 / units[0], y0 / units[1], dc]
+        meta += [float(c == best) for c in categories]
         tasks.append(
-            CondTask(
-                f"mixed_cond-{i}",
-                base,
+            task(
+                f"{task.family}-{i}",
+                base((x0, y0, dc), _offsets(offsets, best)),
                 scale=scale,
                 offset=offset,
                 extra=extra,

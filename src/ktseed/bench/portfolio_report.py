@@ -23,7 +23,6 @@ the family's held-out tasks of that win rate is above 0.5.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from collections import defaultdict
@@ -35,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from ktseed.bench.report_format import write_csv
 from ktseed.bench.runner import read_jsonl
 from ktseed.bench.stats import describe
 from ktseed.bench.stats import paired_comparison
@@ -225,13 +225,7 @@ def write_reports(folder: Path) -> list[Path]:
         return []
     rows = summary_rows(records)
     summary = folder / "summary.csv"
-    with open(summary, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(
-            handle, fieldnames=FIELDS, extrasaction="ignore"
-        )
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _cell(row.get(k)) for k in FIELDS})
+    write_csv(rows, FIELDS, summary)
     results = folder / "results.md"
     text = "\n".join(markdown(records, rows, _timing(folder), folder))
     results.write_text(text.rstrip() + "\n", encoding="utf-8")
@@ -240,12 +234,6 @@ def write_reports(folder: Path) -> list[Path]:
     if plot is not None:
         files.append(plot)
     return files
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, float):
-        return "" if math.isnan(value) else f"{value:.6g}"
-    return "" if value is None else value
 
 
 def _timing(folder: Path) -> dict[str, Any] | None:

@@ -33,11 +33,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sys
 import time
 import traceback
-import warnings
 from collections.abc import Iterator
 from collections.abc import Sequence
 from concurrent.futures import as_completed
@@ -60,7 +58,7 @@ from ktseed.bench.portfolio_svm import svm_family
 from ktseed.bench.portfolio_timing import build_timing
 from ktseed.bench.runner import RunOutcome
 from ktseed.bench.runner import read_jsonl
-from ktseed.bench.workers import WORKER_ENV
+from ktseed.bench.workers import worker_pool
 
 
 def family_tasks(
@@ -180,7 +178,7 @@ def run_portfolio(
     ran = failed = 0
     if not todo and timing is None:
         return {"ran": 0, "skipped": skipped, "failed": 0, "seconds": 0.0}
-    with _pool(workers) as pool:
+    with worker_pool(max(1, workers)) as pool:
         futures = [
             pool.submit(_work, settings, str(out), *cell) for cell in todo
         ]
@@ -244,34 +242,6 @@ def _work(
     except Exception:
         return {"key": key, "records": [], "error": traceback.format_exc()}
     return {"key": key, "records": records, "error": None}
-
-
-def _init_worker() -> None:
-    os.environ.update(WORKER_ENV)
-    warnings.simplefilter("ignore")
-
-
-@contextlib.contextmanager
-def _pool(workers: int) -> Iterator[Any]:
-    """Spawned worker processes with one BLAS thread each."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    saved = {k: os.environ.get(k) for k in WORKER_ENV}
-    os.environ.update(WORKER_ENV)  # read by BLAS when a worker starts
-    try:
-        with ProcessPoolExecutor(
-            max_workers=max(1, workers),
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker,
-        ) as pool:
-            yield pool
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

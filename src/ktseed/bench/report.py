@@ -18,7 +18,6 @@ Files written into the output directory:
 
 from __future__ import annotations
 
-import csv
 import math
 from collections import defaultdict
 from collections.abc import Mapping
@@ -34,7 +33,9 @@ from ktseed.bench.plots import plot_curves
 from ktseed.bench.report_format import fmt
 from ktseed.bench.report_format import fmt_p
 from ktseed.bench.report_format import index_groups as _index
+from ktseed.bench.report_format import median_iqr
 from ktseed.bench.report_format import strategy_order as _strategy_order
+from ktseed.bench.report_format import write_csv
 from ktseed.bench.report_measures import load_measures
 from ktseed.bench.report_measures import markdown_measures
 from ktseed.bench.report_warm import markdown_warmstart
@@ -43,7 +44,6 @@ from ktseed.bench.stats import RunCurves
 from ktseed.bench.stats import checkpoints
 from ktseed.bench.stats import describe
 from ktseed.bench.stats import ladder
-from ktseed.bench.stats import paired_comparison
 from ktseed.bench.strategies import parse_strategy
 
 SUMMARY_FIELDS = [
@@ -124,11 +124,7 @@ def summary_rows(groups: Sequence[RunCurves]) -> list[dict[str, Any]]:
                 "baseline": strategy.baseline or "",
             }
             if baseline is not None:
-                cmp = paired_comparison(
-                    values,
-                    baseline.at(k),
-                    lower_is_better=group.lower_is_better,
-                )
+                cmp = group.compare_at(baseline, k)
                 row.update(
                     {
                         "vs_stock_n": cmp["n"],
@@ -144,9 +140,7 @@ def summary_rows(groups: Sequence[RunCurves]) -> list[dict[str, Any]]:
                 other = index.get((*base_key, peer))
                 if other is None or peer == key.strategy:
                     continue
-                cmp = paired_comparison(
-                    values, other.at(k), lower_is_better=group.lower_is_better
-                )
+                cmp = group.compare_at(other, k)
                 row[f"{prefix}_win_rate"] = cmp["win_rate"]
                 row[f"{prefix}_wilcoxon_p"] = cmp["wilcoxon_p"]
             rows.append(row)
@@ -155,20 +149,7 @@ def summary_rows(groups: Sequence[RunCurves]) -> list[dict[str, Any]]:
 
 def write_summary_csv(rows: Sequence[Mapping[str, Any]], path: Path) -> None:
     """Writes ``summary.csv`` (missing fields stay empty)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=SUMMARY_FIELDS)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(
-                {f: _csv_value(row.get(f, "")) for f in SUMMARY_FIELDS}
-            )
-
-
-def _csv_value(value: Any) -> Any:
-    if isinstance(value, float):
-        return "" if math.isnan(value) else f"{value:.6g}"
-    return value
+    write_csv(rows, SUMMARY_FIELDS, path)
 
 
 # -------------------------------------------------------------- markdown
@@ -225,13 +206,7 @@ def markdown_search_tables(rows: Sequence[Mapping[str, Any]]) -> list[str]:
             cells = by_strategy[strategy]
             full = cells.get("full", next(iter(cells.values())))
             row_text = [f"`{strategy}`", str(full["n"])]
-            for lab in labels:
-                r = cells.get(lab)
-                row_text.append(
-                    "-"
-                    if r is None
-                    else f"{fmt(r['median'])} [{fmt(r['q25'])}-{fmt(r['q75'])}]"
-                )
+            row_text += [median_iqr(cells.get(lab)) for lab in labels]
             row_text += [
                 _cmp_text(full),
                 _peer_text(full, "vs_tpe"),

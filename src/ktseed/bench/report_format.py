@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import math
 from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from ktseed.bench.stats import RunCurves
@@ -73,6 +77,22 @@ def fmt_p(value: float | None) -> str:
     return f"{value:.2g}"
 
 
+def median_iqr(stats: Mapping[str, Any] | None, prefix: str = "") -> str:
+    """``median [q25-q75]`` of ``stats`` ("-" for none).
+
+    Args:
+        stats: A :func:`~ktseed.bench.stats.describe` result, or a row with
+            its keys under ``prefix`` (``cd_median``, ``cd_q25``...).
+        prefix: The keys' prefix.
+    """
+    if stats is None:
+        return "-"
+    return (
+        f"{fmt(stats[f'{prefix}median'])} [{fmt(stats[f'{prefix}q25'])}-"
+        f"{fmt(stats[f'{prefix}q75'])}]"
+    )
+
+
 def table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
     """A Markdown table."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -80,11 +100,33 @@ def table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
     return lines
 
 
+def csv_cell(value: Any) -> Any:
+    """A summary CSV cell: floats with six significant digits, NaN empty."""
+    if isinstance(value, float):
+        return "" if math.isnan(value) else f"{value:.6g}"
+    return value
+
+
+def write_csv(
+    rows: Iterable[Mapping[str, Any]], fields: Sequence[str], path: Path
+) -> None:
+    """Writes a summary CSV of ``fields`` (missing fields stay empty)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({f: csv_cell(row.get(f, "")) for f in fields})
+
+
 __all__ = [
     "PEER_ORDER",
+    "csv_cell",
     "fmt",
     "fmt_p",
     "index_groups",
+    "median_iqr",
     "strategy_order",
     "table",
+    "write_csv",
 ]

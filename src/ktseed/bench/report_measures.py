@@ -4,132 +4,100 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
+from collections.abc import Iterable
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ktseed.bench.report_format import fmt
+from ktseed.bench.report_format import median_iqr
+from ktseed.bench.report_format import table
 
 
 def markdown_measures(measures: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """Tables of the design-quality and overhead measures."""
     lines: list[str] = []
-    quality = measures.get("design_quality")
-    if quality and quality.get("rows"):
-        n = quality["config"]["n"]
-        seeds = len(quality["config"]["seeds"])
-        lines += [
-            f"### Design quality (first {n} points, {seeds} seeds, median "
-            "[IQR])",
-            "",
-            "| problem | initializer | d | centred discrepancy | "
-            "min pairwise distance | Choice/Boolean coverage |",
-            "|---|---|---|---|---|---|",
-        ]
-        for r in quality["rows"]:
-            coverage = ", ".join(
-                f"{h} {v:.0%}" for h, v in r["coverage"].items()
-            )
-            lines.append(
-                f"| {r['problem']} | `{r['initializer']}` | {r['d']} | "
-                f"{fmt(r['cd_median'])} [{fmt(r['cd_q25'])}-"
-                f"{fmt(r['cd_q75'])}] | {fmt(r['min_dist_median'])} "
-                f"[{fmt(r['min_dist_q25'])}-{fmt(r['min_dist_q75'])}] | "
-                f"{coverage or '-'} |"
-            )
-        lines += [f"\n{note}" for note in quality.get("notes", [])]
-        lines.append("")
-    lines += _create_trial_lines(measures.get("create_trial"))
-    build = measures.get("design_build")
-    if build:
-        dims = build["config"]["dims"]
-        lines += [
-            "### Overhead: seconds to build a design (`generate`, best of "
-            "3; cube only in brackets)",
-            "",
-            "| initializer | n | " + " | ".join(f"d={d}" for d in dims) + " |",
-            "|---|---|" + "---|" * len(dims),
-        ]
-        table: dict[tuple[str, int], dict[int, Mapping[str, Any]]] = (
-            defaultdict(dict)
-        )
-        for r in build.get("rows", []):
-            table[(r["initializer"], r["n"])][r["d"]] = r
-        for (name, n), by_d in table.items():
-            cells = []
-            for d in dims:
-                r = by_d.get(d)
-                cells.append(
-                    "-"
-                    if r is None
-                    else f"{fmt(r['generate_s'], 2)} ({fmt(r['cube_s'], 2)})"
-                )
-            lines.append(f"| `{name}` | {n} | " + " | ".join(cells) + " |")
-        lines += [f"\n{note}" for note in build.get("notes", [])]
-        lines.append("")
-    gp = measures.get("gp_step")
-    if gp and gp.get("rows"):
-        cfg = gp["config"]
-        lines += [
-            "### Overhead: seconds per GP proposal after "
-            f"{cfg['observations']} completed trials (median of "
-            f"{cfg['repeats']}, one run)",
-            "",
-            "| problem | d | KerasTuner GP step | same, 1 BLAS thread | "
-            "ktseed GP hand-off |",
-            "|---|---|---|---|---|",
-        ]
-        for r in gp["rows"]:
-            lines.append(
-                f"| {r['problem']} | {r['d']} | {fmt(r['kerastuner_s'])} | "
-                f"{fmt(r['kerastuner_1thread_s'])} | {fmt(r['handoff_s'])} |"
-            )
-        lines.append("")
-    lines += _gp_cost_lines(measures.get("gp_cost"))
-    lines += _target_lines(measures.get("design_targets"))
-    prior = measures.get("prior_load")
-    if prior:
-        lines += [
-            "### Overhead: loading a prior run (`load_prior_run`)",
-            "",
-        ]
-        if prior.get("rows"):
-            lines += [
-                "| trials | first call s | best s | us per trial |",
-                "|---|---|---|---|",
-            ]
-            for r in prior["rows"]:
-                lines.append(
-                    f"| {r['trials']} | {fmt(r['first_s'])} | "
-                    f"{fmt(r['best_s'])} | {r['us_per_trial']:.0f} |"
-                )
-        lines += [f"\n{note}" for note in prior.get("notes", [])]
-        lines.append("")
+    for name, section, needs_rows in _SECTIONS:
+        measure = measures.get(name)
+        if measure and (measure.get("rows") or not needs_rows):
+            lines += section(measure)
     return lines
 
 
-def _create_trial_lines(overhead: Mapping[str, Any] | None) -> list[str]:
-    if not overhead:
-        return []
+def _section(
+    title: str, header: list[str], rows: Iterable[list[str]]
+) -> list[str]:
+    """A measure's heading and its table."""
+    return [title, "", *table(header, rows)]
+
+
+def _notes(measure: Mapping[str, Any]) -> list[str]:
+    """A measure's notes, a paragraph each."""
+    return [f"\n{note}" for note in measure.get("notes", [])]
+
+
+def _quality_lines(quality: Mapping[str, Any]) -> list[str]:
+    n = quality["config"]["n"]
+    seeds = len(quality["config"]["seeds"])
+    header = [
+        "problem",
+        "initializer",
+        "d",
+        "centred discrepancy",
+        "min pairwise distance",
+        "Choice/Boolean coverage",
+    ]
+    rows = []
+    for r in quality["rows"]:
+        coverage = ", ".join(f"{h} {v:.0%}" for h, v in r["coverage"].items())
+        rows.append(
+            [
+                str(r["problem"]),
+                f"`{r['initializer']}`",
+                str(r["d"]),
+                median_iqr(r, "cd_"),
+                median_iqr(r, "min_dist_"),
+                coverage or "-",
+            ]
+        )
+    title = (
+        f"### Design quality (first {n} points, {seeds} seeds, median [IQR])"
+    )
+    return [*_section(title, header, rows), *_notes(quality), ""]
+
+
+def _create_trial_lines(overhead: Mapping[str, Any]) -> list[str]:
     cfg = overhead["config"]
-    lines = [
+    title = (
         f"### Overhead: time per `create_trial` ({cfg['trials']} trials "
         f"in one run, {cfg['problem']}, median of {cfg['repeats']} "
-        "runs)",
-        "",
-        "| oracle | variant | fsync | place | us per call | first call us |"
-        " ratio to stock |",
-        "|---|---|---|---|---|---|---|",
+        "runs)"
+    )
+    header = [
+        "oracle",
+        "variant",
+        "fsync",
+        "place",
+        "us per call",
+        "first call us",
+        "ratio to stock",
     ]
+    rows = []
     for r in overhead.get("rows", []):
-        fsync = {True: "on", False: "off"}.get(r.get("fsync", True), "-")
         first = r.get("first_call_us")
-        lines.append(
-            f"| {r['oracle']} | {r['variant']} | {fsync} | "
-            f"{r.get('place', 'tmpfs')} | {r['us_per_call']:.0f} | "
-            f"{'-' if first is None else f'{first:.0f}'} | {r['ratio']:.2f} |"
+        rows.append(
+            [
+                str(r["oracle"]),
+                str(r["variant"]),
+                {True: "on", False: "off"}.get(r.get("fsync", True), "-"),
+                str(r.get("place", "tmpfs")),
+                f"{r['us_per_call']:.0f}",
+                "-" if first is None else f"{first:.0f}",
+                f"{r['ratio']:.2f}",
+            ]
         )
-    lines += [f"\n{note}" for note in overhead.get("notes", [])]
+    lines = [*_section(title, header, rows), *_notes(overhead)]
     lines.append(
         "\nSeeded variants start from an LHS design of the given size "
         "(only the run's first trials use it). The Bayesian rows set "
@@ -140,51 +108,136 @@ def _create_trial_lines(overhead: Mapping[str, Any] | None) -> list[str]:
     return lines
 
 
-def _gp_cost_lines(cost: Mapping[str, Any] | None) -> list[str]:
-    if not cost or not cost.get("rows"):
-        return []
-    lines = [
-        "### GP cost: seconds per proposal as the run grows (median "
-        f"[min-max] of {cost['config']['repeats']}, one run, 1 BLAS thread)",
-        "",
-        "| d | observations | ktseed GP hand-off | Optuna GPSampler |",
-        "|---|---|---|---|",
+def _build_lines(build: Mapping[str, Any]) -> list[str]:
+    dims = build["config"]["dims"]
+    table_: dict[tuple[str, int], dict[int, Mapping[str, Any]]] = defaultdict(
+        dict
+    )
+    for r in build.get("rows", []):
+        table_[(r["initializer"], r["n"])][r["d"]] = r
+    rows = [
+        [f"`{name}`", str(n), *(_build_cell(by_d.get(d)) for d in dims)]
+        for (name, n), by_d in table_.items()
     ]
-    for r in cost["rows"]:
-        peer = (
+    title = (
+        "### Overhead: seconds to build a design (`generate`, best of "
+        "3; cube only in brackets)"
+    )
+    header = ["initializer", "n", *(f"d={d}" for d in dims)]
+    return [*_section(title, header, rows), *_notes(build), ""]
+
+
+def _build_cell(row: Mapping[str, Any] | None) -> str:
+    if row is None:
+        return "-"
+    return f"{fmt(row['generate_s'], 2)} ({fmt(row['cube_s'], 2)})"
+
+
+def _gp_step_lines(gp: Mapping[str, Any]) -> list[str]:
+    cfg = gp["config"]
+    title = (
+        "### Overhead: seconds per GP proposal after "
+        f"{cfg['observations']} completed trials (median of "
+        f"{cfg['repeats']}, one run)"
+    )
+    header = [
+        "problem",
+        "d",
+        "KerasTuner GP step",
+        "same, 1 BLAS thread",
+        "ktseed GP hand-off",
+    ]
+    rows = [
+        [
+            str(r["problem"]),
+            str(r["d"]),
+            fmt(r["kerastuner_s"]),
+            fmt(r["kerastuner_1thread_s"]),
+            fmt(r["handoff_s"]),
+        ]
+        for r in gp["rows"]
+    ]
+    return [*_section(title, header, rows), ""]
+
+
+def _gp_cost_lines(cost: Mapping[str, Any]) -> list[str]:
+    title = (
+        "### GP cost: seconds per proposal as the run grows (median "
+        f"[min-max] of {cost['config']['repeats']}, one run, 1 BLAS thread)"
+    )
+    header = ["d", "observations", "ktseed GP hand-off", "Optuna GPSampler"]
+    rows = [
+        [
+            str(r["d"]),
+            str(r["n"]),
+            _median_range(r, "handoff_"),
             "-"
             if r.get("optuna_median_s") is None
-            else f"{fmt(r['optuna_median_s'])} [{fmt(r['optuna_min_s'])}-"
-            f"{fmt(r['optuna_max_s'])}]"
-        )
-        lines.append(
-            f"| {r['d']} | {r['n']} | {fmt(r['handoff_median_s'])} "
-            f"[{fmt(r['handoff_min_s'])}-{fmt(r['handoff_max_s'])}] | {peer} |"
-        )
+            else _median_range(r, "optuna_"),
+        ]
+        for r in cost["rows"]
+    ]
+    lines = _section(title, header, rows)
     load = cost.get("load_average")
     if load:
         lines.append(
             f"\nLoad average at the end: {', '.join(f'{x:.2f}' for x in load)}."
         )
-    lines += [f"\n{note}" for note in cost.get("notes", [])]
-    lines.append("")
-    return lines
+    return [*lines, *_notes(cost), ""]
 
 
-def _target_lines(targets: Mapping[str, Any] | None) -> list[str]:
-    if not targets or not targets.get("rows"):
-        return []
-    lines = [
+def _median_range(row: Mapping[str, Any], prefix: str) -> str:
+    """``median [min-max]`` of the seconds ``<prefix>median_s``..."""
+    return (
+        f"{fmt(row[f'{prefix}median_s'])} [{fmt(row[f'{prefix}min_s'])}-"
+        f"{fmt(row[f'{prefix}max_s'])}]"
+    )
+
+
+def _target_lines(targets: Mapping[str, Any]) -> list[str]:
+    title = (
         "### Design build targets (issue 14; best of "
-        f"{targets['config']['repeats']})",
-        "",
-        "| design | case | seconds |",
-        "|---|---|---|",
+        f"{targets['config']['repeats']})"
+    )
+    rows = [
+        [str(r["design"]), f"`{r['case']}`", fmt(r["best_s"])]
+        for r in targets["rows"]
     ]
-    for r in targets["rows"]:
-        lines.append(f"| {r['design']} | `{r['case']}` | {fmt(r['best_s'])} |")
-    lines.append("")
-    return lines
+    return [*_section(title, ["design", "case", "seconds"], rows), ""]
+
+
+def _prior_lines(prior: Mapping[str, Any]) -> list[str]:
+    lines = ["### Overhead: loading a prior run (`load_prior_run`)", ""]
+    if prior.get("rows"):
+        header = ["trials", "first call s", "best s", "us per trial"]
+        lines += table(
+            header,
+            (
+                [
+                    str(r["trials"]),
+                    fmt(r["first_s"]),
+                    fmt(r["best_s"]),
+                    f"{r['us_per_trial']:.0f}",
+                ]
+                for r in prior["rows"]
+            ),
+        )
+    return [*lines, *_notes(prior), ""]
+
+
+#: The sections in report order: the measure file, its lines and whether a
+#: measure without rows is left out.
+_SECTIONS: tuple[
+    tuple[str, Callable[[Mapping[str, Any]], list[str]], bool], ...
+] = (
+    ("design_quality", _quality_lines, True),
+    ("create_trial", _create_trial_lines, False),
+    ("design_build", _build_lines, False),
+    ("gp_step", _gp_step_lines, True),
+    ("gp_cost", _gp_cost_lines, True),
+    ("design_targets", _target_lines, True),
+    ("prior_load", _prior_lines, False),
+)
 
 
 def load_measures(folder: Path) -> dict[str, dict[str, Any]]:

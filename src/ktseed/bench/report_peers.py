@@ -20,9 +20,12 @@ regret after 30 completed trials for each ``k``, its ratio to its own
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -30,12 +33,12 @@ import numpy as np
 from ktseed.bench.repeats import count_repeats
 from ktseed.bench.report_format import fmt
 from ktseed.bench.report_format import fmt_p
+from ktseed.bench.report_format import median_iqr
 from ktseed.bench.report_format import strategy_order
 from ktseed.bench.report_format import table
 from ktseed.bench.stats import RunCurves
 from ktseed.bench.stats import describe
 from ktseed.bench.stats import ladder
-from ktseed.bench.stats import paired_comparison
 from ktseed.bench.strategies import parse_strategy
 
 #: The contender the targets are about, and its two references.
@@ -109,9 +112,7 @@ def _cmp(
 ) -> dict[str, Any] | None:
     if other is None or other is group:
         return None
-    return paired_comparison(
-        group.at(k), other.at(k), lower_is_better=group.lower_is_better
-    )
+    return group.compare_at(other, k)
 
 
 def _cmp_text(cmp: Mapping[str, Any] | None) -> str:
@@ -152,106 +153,168 @@ def _repeat_text(
     return f"{exact} ({with_exact} runs) / {near}"
 
 
+#: A problem's part of a task's section: its lines and its target rows.
+_ProblemPart = Callable[
+    [str, int, list[RunCurves]], tuple[list[str], list[list[str]]]
+]
+
+
+@dataclass(frozen=True)
+class _TaskSection:
+    """A task's section of ``results.md``: its fixed text, its problems."""
+
+    task: str
+    heading: str
+    intro: str
+    targets_heading: str
+    targets_intro: str
+    targets_header: tuple[str, ...]
+
+    def markdown(
+        self, groups: Sequence[RunCurves], part: _ProblemPart
+    ) -> list[str]:
+        """The task's section: heading, intro, a part per problem, targets.
+
+        Args:
+            groups: Every group; those of :attr:`task` are reported.
+            part: ``part(problem, budget, groups)``: a problem's lines and
+                its rows of the targets table (``groups`` in report order).
+
+        Returns:
+            Nothing when the task has no groups; the targets table only
+            when a problem has target rows.
+        """
+        body: list[str] = []
+        targets: list[list[str]] = []
+        by_problem = _by_problem(groups, self.task)
+        for (problem, budget), chosen in sorted(by_problem.items()):
+            part_lines, part_targets = part(problem, budget, chosen)
+            body += part_lines
+            targets += part_targets
+        if not body:
+            return []
+        lines = [self.heading, "", self.intro, "", *body]
+        if targets:
+            lines += [self.targets_heading, "", self.targets_intro, ""]
+            lines += [*table(list(self.targets_header), targets), ""]
+        return lines
+
+
+_PEERS_SECTION = _TaskSection(
+    task="peers",
+    heading="## Peers: the GP hand-off against every peer",
+    intro="Each contender runs the task's budget (100 trials in the full "
+    "suite) and is read after 10, 20, 30, 50 and 100 trials, those "
+    "within the budget (the budget-30 figures are the 30-trial "
+    "checkpoint of the same runs: no contender's first 30 trials "
+    "depend on its total budget). "
+    "'vs best peer': win rate and two-sided Wilcoxon signed-rank p "
+    "against the peer library optimiser with the best median at that "
+    "checkpoint; 'vs stock BO': against `bayesian/stock`. Repeats: "
+    "exact repeats of an earlier proposal, over all runs (runs with "
+    "one or more) / near repeats (within 1e-3 in the unit cube, "
+    "discrete values equal).",
+    targets_heading="### Targets of the GP hand-off (issue 12)",
+    targets_intro="'best or tied': the hand-off's median is the best of all "
+    "peers', or the paired Wilcoxon test against the best peer "
+    "gives p > 0.05. 'better than stock': the hand-off wins on more "
+    "than half the seeds against `bayesian/stock` with p <= 0.05.",
+    targets_header=(
+        "problem",
+        "k",
+        "hand-off median",
+        "best peer (median)",
+        "vs best peer",
+        "best or tied",
+        "vs stock BO",
+        "better than stock",
+    ),
+)
+
+_PARALLEL_SECTION = _TaskSection(
+    task="parallel",
+    heading="## Parallel workers: k trials pending at once",
+    intro="One oracle (or study) with k trials pending: k trials are "
+    "created, the oldest completes, its worker asks for the next (see "
+    "`ktseed.bench.parallel`). Regret after the given number of "
+    "completed trials; 'ratio to k=1': median over the contender's own "
+    "sequential median; 'vs Optuna GP': win rate and Wilcoxon p "
+    "against `optuna/gp` at the same k; repeats as in the peers task.",
+    targets_heading="### Targets of the GP hand-off with 4 workers (issue 12)",
+    targets_intro="'within 1.3x': its median at k=4 over its own k=1 "
+    "median; '<= Optuna GP': its k=4 median against `optuna/gp`'s at "
+    "k=4, with the paired comparison; exact repeats over all k=4 runs.",
+    targets_header=(
+        "problem",
+        "ratio to k=1",
+        "within 1.3x",
+        "vs Optuna GP at k=4",
+        "<= Optuna GP",
+        "exact repeats",
+    ),
+)
+
+
 def markdown_peers(
     groups: Sequence[RunCurves],
     repeats: Mapping[RepeatKey, tuple[int, int]],
 ) -> list[str]:
     """The ``peers`` task's section of ``results.md``."""
-    by_problem = _by_problem(groups, "peers")
-    if not by_problem:
-        return []
+    return _PEERS_SECTION.markdown(
+        groups, partial(_peers_part, repeats=repeats)
+    )
+
+
+def _peers_part(
+    problem: str,
+    budget: int,
+    chosen: list[RunCurves],
+    repeats: Mapping[RepeatKey, tuple[int, int]],
+) -> tuple[list[str], list[list[str]]]:
+    points = ladder(budget)
+    measure = chosen[0].measure
+    seeds = max(len(g.curves) for g in chosen)
     lines = [
-        "## Peers: the GP hand-off against every peer",
-        "",
-        "Each contender runs the task's budget (100 trials in the full "
-        "suite) and is read after 10, 20, 30, 50 and 100 trials, those "
-        "within the budget (the budget-30 figures are the 30-trial "
-        "checkpoint of the same runs: no contender's first 30 trials "
-        "depend on its total budget). "
-        "'vs best peer': win rate and two-sided Wilcoxon signed-rank p "
-        "against the peer library optimiser with the best median at that "
-        "checkpoint; 'vs stock BO': against `bayesian/stock`. Repeats: "
-        "exact repeats of an earlier proposal, over all runs (runs with "
-        "one or more) / near repeats (within 1e-3 in the unit cube, "
-        "discrete values equal).",
+        f"### {problem} (budget {budget}, {seeds} seeds; {measure}, "
+        f"{'lower' if chosen[0].lower_is_better else 'higher'} is better)",
         "",
     ]
-    targets: list[list[str]] = []
-    for (problem, budget), chosen in sorted(by_problem.items()):
-        points = ladder(budget)
-        measure = chosen[0].measure
-        seeds = max(len(g.curves) for g in chosen)
-        lines.append(
-            f"### {problem} (budget {budget}, {seeds} seeds; {measure}, "
-            f"{'lower' if chosen[0].lower_is_better else 'higher'} is better)"
-        )
-        lines.append("")
-        header = ["contender", "n"]
-        header += [f"@{k} median [IQR]" for _, k in points]
-        rows = []
-        for g in chosen:
-            row = [f"`{g.key.strategy}`", str(len(g.curves))]
-            for _, k in points:
-                d = describe(g.at(k).values())
-                row.append(
-                    f"{fmt(d['median'])} [{fmt(d['q25'])}-{fmt(d['q75'])}]"
-                )
-            rows.append(row)
-        lines += [*table(header, rows), ""]
-        ks = [k for k in TARGET_POINTS if k <= budget] or [budget]
-        header = ["contender"]
+    header = ["contender", "n"]
+    header += [f"@{k} median [IQR]" for _, k in points]
+    rows = []
+    for g in chosen:
+        row = [f"`{g.key.strategy}`", str(len(g.curves))]
+        row += [median_iqr(describe(g.at(k).values())) for _, k in points]
+        rows.append(row)
+    lines += [*table(header, rows), ""]
+    ks = [k for k in TARGET_POINTS if k <= budget] or [budget]
+    header = ["contender"]
+    for k in ks:
+        header += [f"@{k} vs best peer", f"@{k} vs stock BO"]
+    header += ["repeats exact / near", "s/run"]
+    stock = next((g for g in chosen if g.key.strategy == STOCK), None)
+    best = {k: best_peer(chosen, k) for k in ks}
+    rows = []
+    for g in chosen:
+        row = [f"`{g.key.strategy}`"]
         for k in ks:
-            header += [f"@{k} vs best peer", f"@{k} vs stock BO"]
-        header += ["repeats exact / near", "s/run"]
-        stock = next((g for g in chosen if g.key.strategy == STOCK), None)
-        best = {k: best_peer(chosen, k) for k in ks}
-        rows = []
-        for g in chosen:
-            row = [f"`{g.key.strategy}`"]
-            for k in ks:
-                peer = best[k][0]
-                label = (
-                    "(best peer)" if peer is g else _cmp_text(_cmp(g, peer, k))
-                )
-                row += [label, _cmp_text(_cmp(g, stock, k))]
-            seconds = list(g.seconds.values())
-            row += [
-                _repeat_text(repeats, g),
-                fmt(float(np.median(seconds)), 2) if seconds else "-",
-            ]
-            rows.append(row)
-        peers_named = ", ".join(
-            f"@{k}: `{b[0].key.strategy}`" for k, b in best.items() if b[0]
-        )
-        lines += [f"Best peer {peers_named}.", "", *table(header, rows), ""]
-        handoff = next((g for g in chosen if g.key.strategy == HANDOFF), None)
-        if handoff is not None:
-            targets += _target_rows(problem, handoff, stock, best)
-    if targets:
-        lines += [
-            "### Targets of the GP hand-off (issue 12)",
-            "",
-            "'best or tied': the hand-off's median is the best of all "
-            "peers', or the paired Wilcoxon test against the best peer "
-            "gives p > 0.05. 'better than stock': the hand-off wins on more "
-            "than half the seeds against `bayesian/stock` with p <= 0.05.",
-            "",
-            *table(
-                [
-                    "problem",
-                    "k",
-                    "hand-off median",
-                    "best peer (median)",
-                    "vs best peer",
-                    "best or tied",
-                    "vs stock BO",
-                    "better than stock",
-                ],
-                targets,
-            ),
-            "",
+            peer = best[k][0]
+            label = "(best peer)" if peer is g else _cmp_text(_cmp(g, peer, k))
+            row += [label, _cmp_text(_cmp(g, stock, k))]
+        seconds = list(g.seconds.values())
+        row += [
+            _repeat_text(repeats, g),
+            fmt(float(np.median(seconds)), 2) if seconds else "-",
         ]
-    return lines
+        rows.append(row)
+    peers_named = ", ".join(
+        f"@{k}: `{b[0].key.strategy}`" for k, b in best.items() if b[0]
+    )
+    lines += [f"Best peer {peers_named}.", "", *table(header, rows), ""]
+    handoff = next((g for g in chosen if g.key.strategy == HANDOFF), None)
+    if handoff is None:
+        return lines, []
+    return lines, _target_rows(problem, handoff, stock, best)
 
 
 def _target_rows(
@@ -295,90 +358,62 @@ def markdown_parallel(
     repeats: Mapping[RepeatKey, tuple[int, int]],
 ) -> list[str]:
     """The ``parallel`` task's section of ``results.md``."""
-    by_problem = _by_problem(groups, "parallel")
-    if not by_problem:
-        return []
-    lines = [
-        "## Parallel workers: k trials pending at once",
-        "",
-        "One oracle (or study) with k trials pending: k trials are created, "
-        "the oldest completes, its worker asks for the next (see "
-        "`ktseed.bench.parallel`). Regret after the given number of "
-        "completed trials; 'ratio to k=1': median over the contender's own "
-        "sequential median; 'vs Optuna GP': win rate and Wilcoxon p "
-        "against `optuna/gp` at the same k; repeats as in the peers task.",
+    return _PARALLEL_SECTION.markdown(
+        groups, partial(_parallel_part, repeats=repeats)
+    )
+
+
+def _parallel_part(
+    problem: str,
+    budget: int,
+    chosen: list[RunCurves],
+    repeats: Mapping[RepeatKey, tuple[int, int]],
+) -> tuple[list[str], list[list[str]]]:
+    lines = [f"### {problem} (after {budget} completed trials)", ""]
+    sequential = {
+        g.key.strategy: describe(g.at(budget).values())["median"]
+        for g in chosen
+        if g.key.concurrency == 1
+    }
+    optuna = {
+        g.key.concurrency: g for g in chosen if g.key.strategy == OPTUNA_GP
+    }
+    rows = []
+    for g in chosen:
+        d = describe(g.at(budget).values())
+        base = sequential.get(g.key.strategy)
+        ratio = (
+            d["median"] / base
+            if base is not None and base > SAME
+            else float("nan")
+        )
+        rows.append(
+            [
+                f"`{g.key.strategy}`",
+                str(g.key.concurrency),
+                str(len(g.curves)),
+                median_iqr(d),
+                fmt(ratio, 2),
+                _cmp_text(_cmp(g, optuna.get(g.key.concurrency), budget)),
+                _repeat_text(repeats, g),
+            ]
+        )
+    lines += [
+        *table(
+            [
+                "contender",
+                "k",
+                "n",
+                f"@{budget} median [IQR]",
+                "ratio to k=1",
+                "vs Optuna GP (same k)",
+                "repeats exact / near",
+            ],
+            rows,
+        ),
         "",
     ]
-    targets: list[list[str]] = []
-    for (problem, budget), chosen in sorted(by_problem.items()):
-        targets += _parallel_targets(problem, chosen, budget, repeats)
-        lines.append(f"### {problem} (after {budget} completed trials)")
-        lines.append("")
-        sequential = {
-            g.key.strategy: describe(g.at(budget).values())["median"]
-            for g in chosen
-            if g.key.concurrency == 1
-        }
-        optuna = {
-            g.key.concurrency: g for g in chosen if g.key.strategy == OPTUNA_GP
-        }
-        rows = []
-        for g in chosen:
-            d = describe(g.at(budget).values())
-            base = sequential.get(g.key.strategy)
-            ratio = (
-                d["median"] / base
-                if base is not None and base > SAME
-                else float("nan")
-            )
-            rows.append(
-                [
-                    f"`{g.key.strategy}`",
-                    str(g.key.concurrency),
-                    str(len(g.curves)),
-                    f"{fmt(d['median'])} [{fmt(d['q25'])}-{fmt(d['q75'])}]",
-                    fmt(ratio, 2),
-                    _cmp_text(_cmp(g, optuna.get(g.key.concurrency), budget)),
-                    _repeat_text(repeats, g),
-                ]
-            )
-        lines += [
-            *table(
-                [
-                    "contender",
-                    "k",
-                    "n",
-                    f"@{budget} median [IQR]",
-                    "ratio to k=1",
-                    "vs Optuna GP (same k)",
-                    "repeats exact / near",
-                ],
-                rows,
-            ),
-            "",
-        ]
-    if targets:
-        lines += [
-            "### Targets of the GP hand-off with 4 workers (issue 12)",
-            "",
-            "'within 1.3x': its median at k=4 over its own k=1 median; "
-            "'<= Optuna GP': its k=4 median against `optuna/gp`'s at k=4, "
-            "with the paired comparison; exact repeats over all k=4 runs.",
-            "",
-            *table(
-                [
-                    "problem",
-                    "ratio to k=1",
-                    "within 1.3x",
-                    "vs Optuna GP at k=4",
-                    "<= Optuna GP",
-                    "exact repeats",
-                ],
-                targets,
-            ),
-            "",
-        ]
-    return lines
+    return lines, _parallel_targets(problem, chosen, budget, repeats)
 
 
 def _parallel_targets(

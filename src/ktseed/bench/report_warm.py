@@ -15,7 +15,6 @@ from ktseed.bench.stats import RunCurves
 from ktseed.bench.stats import checkpoints
 from ktseed.bench.stats import describe
 from ktseed.bench.stats import describe_censored
-from ktseed.bench.stats import paired_comparison
 from ktseed.bench.stats import trials_to_target
 from ktseed.bench.strategies import parse_strategy
 
@@ -63,14 +62,11 @@ def warmstart_rows(
             else None
         )
         for label, k in checkpoints(key.budget, key.design_size):
-            values = group.at(k)
-            d = describe(values.values())
+            d = describe(group.at(k).values())
             row[f"median@{label}"] = d["median"]
             row[f"k@{label}"] = k
             if cold is not None and cold is not group:
-                cmp = paired_comparison(
-                    values, cold.at(k), lower_is_better=group.lower_is_better
-                )
+                cmp = group.compare_at(cold, k)
                 row[f"vs_cold_win_rate@{label}"] = cmp["win_rate"]
                 row[f"vs_cold_p@{label}"] = cmp["wilcoxon_p"]
         rows.append(row)

@@ -87,6 +87,15 @@ class RunCurves:
             if 1 <= k <= len(curve) and math.isfinite(curve[k - 1])
         }
 
+    def compare_at(self, other: RunCurves, k: int) -> dict[str, Any]:
+        """:func:`paired_comparison` with ``other`` after ``k`` trials.
+
+        The comparison takes this group's direction (``lower_is_better``).
+        """
+        return paired_comparison(
+            self.at(k), other.at(k), lower_is_better=self.lower_is_better
+        )
+
 
 def group_records(records: Iterable[Mapping[str, Any]]) -> list[RunCurves]:
     """Groups raw records into best-so-far curves per strategy and seed."""

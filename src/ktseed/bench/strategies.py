@@ -349,6 +349,17 @@ def build_oracle(
     return oracle
 
 
+def design_trial_ids(oracle: Any) -> set[str]:
+    """The ids of the trials an oracle's design made (none for a stock one).
+
+    A seeded oracle's ``design_trial_ids`` may be a property or a method.
+    """
+    ids = getattr(oracle, "design_trial_ids", ())
+    if callable(ids):
+        ids = ids()
+    return {str(i) for i in ids or ()}
+
+
 def make_sampler(strategy: Strategy, seed: int) -> Any:
     """The Optuna sampler of an ``optuna/*`` strategy, seeded."""
     if strategy.family != "optuna":
@@ -365,6 +376,7 @@ __all__ = [
     "UnknownStrategyError",
     "all_search_strategies",
     "build_oracle",
+    "design_trial_ids",
     "make_sampler",
     "parse_strategy",
     "peer_strategies",

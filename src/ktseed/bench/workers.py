@@ -5,21 +5,29 @@ Both schedulers (:func:`ktseed.bench.runner.run_cells` and
 :func:`run_each`, in this process or in a pool of spawned workers with one
 thread per numeric library (:data:`WORKER_ENV`), wrap each cell in
 :func:`run_safely` so that a failing cell is a result rather than an
-exception, and log what went wrong with :func:`log_problems`.
+exception, and log what went wrong with :func:`log_problems`. The
+portfolio task, which schedules its own cells, takes the same pool
+(:func:`worker_pool`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
 import traceback
 import warnings
 from collections.abc import Callable
+from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 #: Environment of worker processes: one thread per numeric library.
 WORKER_ENV = {
@@ -99,12 +107,30 @@ def run_each(
             collect(run(cell))
         return
 
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures import as_completed
 
+    with worker_pool(workers) as pool:
+        futures = [pool.submit(run, cell) for cell in cells]
+        try:
+            for future in as_completed(futures):
+                collect(future.result())
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of ``workers`` spawned processes set up by :func:`init_worker`.
+
+    :data:`WORKER_ENV` is set in this process while the pool starts (BLAS
+    reads it when a worker loads) and restored when the pool has shut down.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     saved = {k: os.environ.get(k) for k in WORKER_ENV}
-    # Set before the workers start so that BLAS reads it at load time.
     os.environ.update(WORKER_ENV)
     try:
         with ProcessPoolExecutor(
@@ -112,14 +138,7 @@ def run_each(
             mp_context=multiprocessing.get_context("spawn"),
             initializer=init_worker,
         ) as pool:
-            futures = [pool.submit(run, cell) for cell in cells]
-            try:
-                for future in as_completed(futures):
-                    collect(future.result())
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
+            yield pool
     finally:
         for key, value in saved.items():
             if value is None:
@@ -164,4 +183,5 @@ __all__ = [
     "log_problems",
     "run_each",
     "run_safely",
+    "worker_pool",
 ]

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
 Values = Mapping[str, Any]
 
+#: A run's store of partly trained models, or ``None`` (see
+#: :meth:`MFProblem.evaluate`).
+Checkpoints = MutableMapping[str, Any] | None
+
 #: ``max_epochs`` of the full suite.
 DEFAULT_MAX_EPOCHS = 27
 
@@ -112,14 +116,13 @@ class MFProblem(abc.ABC):
     def space(self) -> keras_tuner.HyperParameters:
         """A new copy of the search space."""
 
-    @abc.abstractmethod
     def evaluate(
         self,
         values: Values,
         epochs: int,
         *,
         seed: int,
-        checkpoints: MutableMapping[str, Any] | None = None,
+        checkpoints: Checkpoints = None,
     ) -> Outcome:
         """The objective of ``values`` after ``epochs`` epochs.
 
@@ -130,7 +133,18 @@ class MFProblem(abc.ABC):
             seed: The run's seed (noise, initialisation, data order).
             checkpoints: A per-run store the problem may use to resume
                 training; results never depend on it.
+
+        Raises:
+            ValueError: For fewer than one epoch.
         """
+        epochs = clip_epochs(int(epochs), self.max_epochs)
+        return self._outcome(values, epochs, int(seed), checkpoints)
+
+    @abc.abstractmethod
+    def _outcome(
+        self, values: Values, epochs: int, seed: int, checkpoints: Checkpoints
+    ) -> Outcome:
+        """:meth:`evaluate` with ``1 <= epochs <= max_epochs``."""
 
     def exact(self, values: Values) -> float | None:
         """The noise-free value at ``max_epochs`` (``None`` if unknown)."""
@@ -166,20 +180,14 @@ class SyntheticMFProblem(MFProblem):
     def early(self, values: Values) -> float:
         """The learning-curve term ``e(x) >= 0``."""
 
-    def evaluate(
-        self,
-        values: Values,
-        epochs: int,
-        *,
-        seed: int,
-        checkpoints: MutableMapping[str, Any] | None = None,
+    def _outcome(
+        self, values: Values, epochs: int, seed: int, checkpoints: Checkpoints
     ) -> Outcome:
-        """See :meth:`MFProblem.evaluate`."""
-        epochs = clip_epochs(int(epochs), self.max_epochs)
+        """See :meth:`MFProblem.evaluate`; ``checkpoints`` unused."""
         z = fidelity(epochs, self.max_epochs)
         value = self.biased(values, z)
         if z < 1.0:
-            eps = standard_normal(int(seed), config_key(values), epochs)
+            eps = standard_normal(seed, config_key(values), epochs)
             value += (1.0 - z) * (self.early(values) + self.noise * eps)
         return Outcome(float(value))
 
@@ -190,6 +198,7 @@ class SyntheticMFProblem(MFProblem):
 
 __all__ = [
     "DEFAULT_MAX_EPOCHS",
+    "Checkpoints",
     "MFProblem",
     "Outcome",
     "SyntheticMFProblem",

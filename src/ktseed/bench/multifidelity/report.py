@@ -22,7 +22,6 @@ Files written:
 
 from __future__ import annotations
 
-import csv
 import math
 from collections import defaultdict
 from collections.abc import Mapping
@@ -40,6 +39,7 @@ from ktseed.bench.multifidelity.plots import plot
 from ktseed.bench.multifidelity.results import MFRuns
 from ktseed.bench.multifidelity.results import group_records
 from ktseed.bench.multifidelity.task import store
+from ktseed.bench.report_format import write_csv
 from ktseed.bench.stats import describe
 from ktseed.bench.stats import paired_comparison
 
@@ -157,18 +157,7 @@ def _prefixed(
 
 def write_summary_csv(rows: Sequence[Mapping[str, Any]], path: Path) -> None:
     """Writes ``summary.csv`` (missing fields stay empty)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=FIELDS)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({f: _csv(row.get(f, "")) for f in FIELDS})
-
-
-def _csv(value: Any) -> Any:
-    if isinstance(value, float):
-        return "" if math.isnan(value) else f"{value:.6g}"
-    return value
+    write_csv(rows, FIELDS, path)
 
 
 # -------------------------------------------------------------- markdown

@@ -30,6 +30,7 @@ from ktseed.bench.multifidelity.contenders import seeded_hyperband_class
 from ktseed.bench.multifidelity.problems import MFProblem
 from ktseed.bench.multifidelity.problems import get_mf_problem
 from ktseed.bench.strategies import INITIALIZERS
+from ktseed.bench.strategies import design_trial_ids
 
 #: Version of the raw record layout of this task.
 SCHEMA_VERSION = 1
@@ -184,10 +185,7 @@ def run_keras_tuner(
         overwrite=True,
     )
     tuner.search(verbose=0)
-    ids = getattr(oracle, "design_trial_ids", ())
-    if callable(ids):
-        ids = ids()
-    return {str(i) for i in ids or ()}
+    return design_trial_ids(oracle)
 
 
 def run_contender(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import MutableMapping
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -11,10 +10,10 @@ import numpy as np
 
 from ktseed.bench.multifidelity.accounting import config_key
 from ktseed.bench.multifidelity.base import DEFAULT_MAX_EPOCHS
+from ktseed.bench.multifidelity.base import Checkpoints
 from ktseed.bench.multifidelity.base import MFProblem
 from ktseed.bench.multifidelity.base import Outcome
 from ktseed.bench.multifidelity.base import Values
-from ktseed.bench.multifidelity.base import clip_epochs
 from ktseed.bench.multifidelity.base import derived_seed
 
 if TYPE_CHECKING:
@@ -90,19 +89,13 @@ class MFDigitsMLP(MFProblem):
             batch_size=int(values["batch_size"]),
             learning_rate_init=float(values["lr"]),
             shuffle=False,
-            random_state=derived_seed(int(seed), key, "init"),
+            random_state=derived_seed(seed, key, "init"),
         )
 
-    def evaluate(
-        self,
-        values: Values,
-        epochs: int,
-        *,
-        seed: int,
-        checkpoints: MutableMapping[str, Any] | None = None,
+    def _outcome(
+        self, values: Values, epochs: int, seed: int, checkpoints: Checkpoints
     ) -> Outcome:
         """See :meth:`MFProblem.evaluate`; trains ``epochs`` epochs."""
-        epochs = clip_epochs(int(epochs), self.max_epochs)
         x_tr, y_tr, x_va, y_va, x_te, y_te = self.data()
         key = config_key(values)
         done, model = 0, None
@@ -118,7 +111,7 @@ class MFDigitsMLP(MFProblem):
             warnings.simplefilter("ignore")
             for epoch in range(done + 1, epochs + 1):
                 order = np.random.default_rng(
-                    derived_seed(int(seed), key, epoch)
+                    derived_seed(seed, key, epoch)
                 ).permutation(len(y_tr))
                 model.partial_fit(x_tr[order], y_tr[order], classes=classes)
             val_error = 1.0 - float(model.score(x_va, y_va))
