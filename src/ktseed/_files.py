@@ -46,12 +46,26 @@ def write_atomically(path: str, text: str) -> None:
     """
     temporary = f"{path}{TEMPORARY_SUFFIX}"
     durable = fsync_enabled()
-    with open(temporary, "w", encoding="utf-8") as file:
-        file.write(text)
-        if durable:
-            file.flush()
-            os.fsync(file.fileno())
-    os.replace(temporary, path)
+    data = text.encode("utf-8")
+    # One unbuffered descriptor: every save of a search goes through here,
+    # and a text-mode file object's layers cost more than the write.
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, path)
+    except BaseException:
+        # A full disk, an interrupt: the previous file stays, and so
+        # must nothing else.
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
     if durable:
         _fsync_directory(os.path.dirname(path))
 

@@ -141,7 +141,7 @@ def full_suite() -> Suite:
             },
             create_trial={
                 "trials": 500,
-                "repeats": 3,
+                "repeats": 7,
                 "designs": [8, 64, 512, 4096],
                 "fsync": [True, False],
             },
