@@ -82,10 +82,12 @@ def _create_trial_lines(overhead: Mapping[str, Any]) -> list[str]:
         "us per call",
         "first call us",
         "ratio to stock",
+        "ratio range",
     ]
     rows = []
     for r in overhead.get("rows", []):
         first = r.get("first_call_us")
+        low, high = r.get("ratio_min"), r.get("ratio_max")
         rows.append(
             [
                 str(r["oracle"]),
@@ -95,6 +97,7 @@ def _create_trial_lines(overhead: Mapping[str, Any]) -> list[str]:
                 f"{r['us_per_call']:.0f}",
                 "-" if first is None else f"{first:.0f}",
                 f"{r['ratio']:.2f}",
+                "-" if low is None else f"{low:.2f}-{high:.2f}",
             ]
         )
     lines = [*_section(title, header, rows), *_notes(overhead)]
@@ -103,7 +106,9 @@ def _create_trial_lines(overhead: Mapping[str, Any]) -> list[str]:
         "(only the run's first trials use it). The Bayesian rows set "
         "`num_initial_points` to the run length for both oracles, so no GP "
         "step runs. 'fsync off' is `KTSEED_FSYNC=0`; stock KerasTuner "
-        "never calls fsync. The first call builds the design.\n"
+        "never calls fsync. The first call builds the design. The ratio "
+        "is the median over the runs of each seeded run's time over the "
+        "stock run timed next to it; the range is their min and max.\n"
     )
     return lines
 
