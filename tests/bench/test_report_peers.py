@@ -70,10 +70,27 @@ def test_peers_section_names_the_best_peer_and_the_targets():
     assert "### Targets of the GP hand-off (issue 12)" in text
     # The hand-off loses to optuna/gp on every seed: not best, not tied.
     assert (
-        "| branin | 100 | 0.145 | `optuna/gp` (0.095) | 0%, p=0.0078 | **no** | 100%, p=0.0078 | yes |"
+        "| branin | budget 100 | 100 | 0.145 | `optuna/gp` (0.095) | 0%, p=0.0078 | **no** | 100%, p=0.0078 | yes |"
         in text
     )
     assert "0 (0 runs) / 0" in text
+
+
+def test_runs_of_two_budgets_with_one_seed_are_not_repeats_of_each_other():
+    # A budget-30 and a budget-100 run of one seed propose the same first
+    # 30 trials (no contender's start depends on its budget).
+    raw = records("peers", "optuna/gp", 0.1, budget=30) + records(
+        "peers", "optuna/gp", 0.1, budget=100
+    )
+    repeats = repeat_counts(raw)
+    assert repeats[("peers", "branin", "optuna/gp", 0, 30, 1)] == (0, 0)
+    assert repeats[("peers", "branin", "optuna/gp", 0, 100, 1)] == (0, 0)
+    raw += records("peers", "bayesian-gp/sobol", 0.2, budget=30)
+    raw += records("peers", "bayesian-gp/sobol", 0.2, budget=100)
+    text = "\n".join(markdown_peers(group_records(raw), repeats))
+    assert "| branin | budget 30 | 30 |" in text
+    assert "| branin | budget 100 | 30 |" in text
+    assert "| branin | budget 100 | 100 |" in text
 
 
 def test_parallel_section_ratios_and_repeats():
@@ -88,7 +105,7 @@ def test_parallel_section_ratios_and_repeats():
         )
     groups = group_records(raw)
     repeats = repeat_counts(raw)
-    assert repeats[("parallel", "branin", "optuna/gp", 4, 1)] == (25, 25)
+    assert repeats[("parallel", "branin", "optuna/gp", 4, 30, 1)] == (25, 25)
     text = "\n".join(markdown_parallel(groups, repeats))
     assert "### branin (after 30 completed trials)" in text
     assert (

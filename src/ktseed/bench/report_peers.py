@@ -50,7 +50,7 @@ TARGET_POINTS = (30, 100)
 #: Two medians within this relative distance count as equal.
 SAME = 1e-12
 
-RepeatKey = tuple[str, str, str, int, int]
+RepeatKey = tuple[str, str, str, int, int, int]
 
 
 def repeat_counts(
@@ -58,7 +58,9 @@ def repeat_counts(
 ) -> dict[RepeatKey, tuple[int, int]]:
     """``(exact, near)`` repeats per run of the peers and parallel tasks.
 
-    Keys are ``(task, problem, strategy, concurrency, seed)``.
+    Keys are ``(task, problem, strategy, concurrency, budget, seed)``: a
+    run of budget 100 and one of budget 30 with the same seed are two
+    runs (their first 30 trials are the same, not repeats).
     """
     from ktseed.bench.peers.space import dimensions
     from ktseed.bench.problems import get_problem
@@ -72,6 +74,7 @@ def repeat_counts(
             str(r["problem"]),
             str(r["strategy"]),
             int(r.get("concurrency") or 0),
+            int(r["budget"]),
             int(r["seed"]),
         )
         runs[key].append((int(r["trial"]), r["values"]))
@@ -142,7 +145,14 @@ def _repeat_text(
     key = group.key
     counts = [
         repeats.get(
-            (key.task, key.problem, key.strategy, key.concurrency, seed),
+            (
+                key.task,
+                key.problem,
+                key.strategy,
+                key.concurrency,
+                key.budget,
+                seed,
+            ),
             (0, 0),
         )
         for seed in group.curves
@@ -221,6 +231,7 @@ _PEERS_SECTION = _TaskSection(
     "than half the seeds against `bayesian/stock` with p <= 0.05.",
     targets_header=(
         "problem",
+        "runs",
         "k",
         "hand-off median",
         "best peer (median)",
@@ -339,6 +350,7 @@ def _target_rows(
         rows.append(
             [
                 problem,
+                f"budget {handoff.key.budget}",
                 str(k),
                 fmt(median),
                 "-"
@@ -443,7 +455,9 @@ def _parallel_targets(
         describe(peer.at(budget).values())["median"] if peer else float("nan")
     )
     exact = sum(
-        repeats.get((four.key.task, problem, HANDOFF, 4, seed), (0, 0))[0]
+        repeats.get((four.key.task, problem, HANDOFF, 4, budget, seed), (0, 0))[
+            0
+        ]
         for seed in four.curves
     )
     return [
