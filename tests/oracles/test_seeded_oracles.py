@@ -73,15 +73,20 @@ def test_random_search_runs_design_then_parent_sampler(tmp_path):
     assert not seeded.is_design_trial("08")
 
 
-def test_finished_trials_are_keyed_once(tmp_path, monkeypatch):
-    hp = small_space()
-    oracle = SeededRandomSearchOracle(
+def sobol8_random_search(hp):
+    """A 12-trial seeded random search starting from SOBOL8."""
+    return SeededRandomSearchOracle(
         objective=SCORE,
         max_trials=12,
         seed=5,
         hyperparameters=hp,
         initializer=SOBOL8,
     )
+
+
+def test_finished_trials_are_keyed_once(tmp_path, monkeypatch):
+    hp = small_space()
+    oracle = sobol8_random_search(hp)
     keyed = []
     real = SeededRandomSearchOracle._ktseed_key_of
 
@@ -108,13 +113,7 @@ def test_conditional_design_points_reuse_the_space_codec(tmp_path, monkeypatch):
     with hp.conditional_scope("model", ["a"]):
         hp.Float("x", 0.0, 1.0)
     hp.Int("units", 1, 8)
-    oracle = SeededRandomSearchOracle(
-        objective=SCORE,
-        max_trials=12,
-        seed=5,
-        hyperparameters=hp,
-        initializer=SOBOL8,
-    )
+    oracle = sobol8_random_search(hp)
     built = []
     real = _seeding.SpaceCodec
 
