@@ -189,3 +189,88 @@ def test_standard_normal_is_standard():
     draws = np.array([mfp.standard_normal("t", i) for i in range(20000)])
     assert abs(draws.mean()) < 0.03 and abs(draws.std() - 1) < 0.03
     assert mfp.standard_normal(1, "a", 3) == mfp.standard_normal(1, "a", 3)
+
+
+# ------------------------------------------- development problems (dev/)
+def _load_dev_multifidelity():
+    import importlib.util
+    from pathlib import Path
+
+    path = (
+        Path(__file__).resolve().parents[2]
+        / "benchmarks"
+        / "dev"
+        / "dev_multifidelity.py"
+    )
+    spec = importlib.util.spec_from_file_location("dev_multifidelity", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+DEV = _load_dev_multifidelity()
+
+
+@pytest.mark.parametrize(
+    ("name", "minimiser"),
+    [
+        (
+            "dev_mf_schedule",
+            {
+                "width": 288,
+                "wd": 10**-3.2,
+                "schedule": "cosine",
+                "warmup": 0.12,
+                "act": "gelu",
+            },
+        ),
+        ("dev_mf_styblinski", {f"x{j}": DEV.ST_MINIMISER for j in range(4)}),
+    ],
+)
+def test_dev_problems_attain_their_optimum_and_nothing_beats_it(
+    name, minimiser
+):
+    problem = DEV.DEV_MF_PROBLEMS[name](max_epochs=27)
+    assert problem.regret(minimiser) == pytest.approx(0.0, abs=1e-12)
+    assert problem.evaluate(minimiser, 27, seed=1).value == pytest.approx(
+        problem.optimum
+    )
+    regrets = [problem.regret(p) for p in _random_points(problem, 3000)]
+    assert min(regrets) >= -1e-12
+    # Low budgets are biased and noisy: not the final value.
+    assert problem.evaluate(minimiser, 1, seed=1).value != pytest.approx(
+        problem.optimum
+    )
+
+
+def test_dev_problems_are_not_suite_problems():
+    assert not set(DEV.DEV_MF_PROBLEMS) & set(mfp.MF_PROBLEMS)
+    names = {
+        hp.name
+        for cls in DEV.DEV_MF_PROBLEMS.values()
+        for hp in cls().space().space
+    }
+    suite = {
+        hp.name
+        for name in SYNTHETIC
+        for hp in get_mf_problem(name).space().space
+    }
+    assert names - suite  # other spaces, not renamed copies
+
+
+def test_dev_schedule_low_budget_favours_the_wrong_schedule():
+    problem = DEV.DevMFSchedule(max_epochs=27)
+    best = {
+        "width": 288,
+        "wd": 10**-3.2,
+        "schedule": "cosine",
+        "warmup": 0.12,
+        "act": "gelu",
+    }
+    trap = {**best, "schedule": "constant", "wd": 10**-4.5}
+    trap.pop("warmup")
+    assert problem.regret(trap) > 0.1
+    # Noise-free part at one epoch: the trap looks better.
+    early_best = problem.biased(best, 0.0) + problem.early(best)
+    early_trap = problem.biased(trap, 0.0) + problem.early(trap)
+    assert early_trap < early_best
