@@ -109,8 +109,13 @@ def test_parallel_section_ratios_and_repeats():
     text = "\n".join(markdown_parallel(groups, repeats))
     assert "### branin (after 30 completed trials)" in text
     assert (
-        "| `bayesian-gp/sobol` | 4 | 8 | 0.245 [0.228-0.263] | 1.7 | 100%, p=0.0078 | 0 (0 runs) / 0 |"
+        "| `bayesian-gp/sobol` | 4 | 8 | 0.245 [0.228-0.263] | 1.7 | 0.99 | 100%, p=0.0078 | 0 (0 runs) / 0 |"
         in text
+    )
+    # Against its own sequential run after 27 trials (3 results fewer):
+    # 0.245 / 0.2485; k = 1 against itself at 30 is 1.
+    assert (
+        "| `bayesian-gp/sobol` | 1 | 8 | 0.145 [0.128-0.163] | 1 | 1 |" in text
     )
     assert "| `optuna/gp` | 1 | 8 |" in text and "200 (8 runs) / 200" in text
     assert "### Targets of the GP hand-off with 4 workers (issue 12)" in text

@@ -13,8 +13,9 @@
 
 ``parallel`` (``k`` trials pending): per problem, each contender's median
 regret after 30 completed trials for each ``k``, its ratio to its own
-``k = 1`` median, the comparison with Optuna's ``GPSampler`` at the same
-``k``, and the exact and near repeats.
+``k = 1`` median (after 30 trials and after ``31 - k``), the comparison
+with Optuna's ``GPSampler`` at the same ``k``, and the exact and near
+repeats.
 """
 
 from __future__ import annotations
@@ -249,7 +250,11 @@ _PARALLEL_SECTION = _TaskSection(
     "created, the oldest completes, its worker asks for the next (see "
     "`ktseed.bench.parallel`). Regret after the given number of "
     "completed trials; 'ratio to k=1': median over the contender's own "
-    "sequential median; 'vs Optuna GP': win rate and Wilcoxon p "
+    "sequential median; 'ratio to k=1 at n-k+1': over its sequential "
+    "median after k - 1 fewer trials (a proposal with k - 1 trials "
+    "pending knows only that many results, so this ratio is what the "
+    "batch rule loses beyond the missing results); 'vs Optuna GP': win "
+    "rate and Wilcoxon p "
     "against `optuna/gp` at the same k; repeats as in the peers task.",
     targets_heading="### Targets of the GP hand-off with 4 workers (issue 12)",
     targets_intro="'within 1.3x': its median at k=4 over its own k=1 "
@@ -382,30 +387,23 @@ def _parallel_part(
     repeats: Mapping[RepeatKey, tuple[int, int]],
 ) -> tuple[list[str], list[list[str]]]:
     lines = [f"### {problem} (after {budget} completed trials)", ""]
-    sequential = {
-        g.key.strategy: describe(g.at(budget).values())["median"]
-        for g in chosen
-        if g.key.concurrency == 1
-    }
+    sequential = {g.key.strategy: g for g in chosen if g.key.concurrency == 1}
     optuna = {
         g.key.concurrency: g for g in chosen if g.key.strategy == OPTUNA_GP
     }
     rows = []
     for g in chosen:
         d = describe(g.at(budget).values())
-        base = sequential.get(g.key.strategy)
-        ratio = (
-            d["median"] / base
-            if base is not None and base > SAME
-            else float("nan")
-        )
+        own = sequential.get(g.key.strategy)
+        lag = budget - (g.key.concurrency - 1)
         rows.append(
             [
                 f"`{g.key.strategy}`",
                 str(g.key.concurrency),
                 str(len(g.curves)),
                 median_iqr(d),
-                fmt(ratio, 2),
+                fmt(_median_ratio(d["median"], own, budget), 2),
+                fmt(_median_ratio(d["median"], own, lag), 2),
                 _cmp_text(_cmp(g, optuna.get(g.key.concurrency), budget)),
                 _repeat_text(repeats, g),
             ]
@@ -418,6 +416,7 @@ def _parallel_part(
                 "n",
                 f"@{budget} median [IQR]",
                 "ratio to k=1",
+                "ratio to k=1 at n-k+1",
                 "vs Optuna GP (same k)",
                 "repeats exact / near",
             ],
@@ -426,6 +425,16 @@ def _parallel_part(
         "",
     ]
     return lines, _parallel_targets(problem, chosen, budget, repeats)
+
+
+def _median_ratio(
+    median: float, sequential: RunCurves | None, trials: int
+) -> float:
+    """``median`` over ``sequential``'s median after ``trials`` (or NaN)."""
+    if sequential is None or trials < 1:
+        return float("nan")
+    base = describe(sequential.at(trials).values())["median"]
+    return median / base if base > SAME else float("nan")
 
 
 def _parallel_targets(
