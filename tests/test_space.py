@@ -160,6 +160,33 @@ def test_decode_honours_nested_conditions(space):
     assert values["kind"] == "a" and "beta" not in values
 
 
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_value_columns_are_what_decode_is_built_from(data):
+    codec = SpaceCodec(data.draw(spaces()))
+    u = _points(data, codec)
+    values, present = codec.value_columns(u)
+    for i, point in enumerate(codec.decode(u)):
+        assert point == {
+            name: values[name][i] for name in codec.names if present[name][i]
+        }
+    parents = {c.name for hp in codec.entries for c in hp.conditions}
+    some, some_present = codec.value_columns(u, parents)
+    assert set(some) == parents & set(codec.names)
+    for name in some:  # the same columns, decoded alone
+        assert np.array_equal(some_present[name], present[name])
+        active = present[name]
+        assert list(some[name][active]) == list(values[name][active])
+
+
+def test_value_columns_check_their_points(space):
+    codec = SpaceCodec(space)
+    with pytest.raises(ValueError, match="must have shape"):
+        codec.value_columns(np.zeros((2, codec.dimension + 1)))
+    with pytest.raises(ValueError, match="NaN"):
+        codec.value_columns(np.full((1, codec.dimension), np.nan))
+
+
 def test_decode_clips_one_below_the_range_end():
     hp = kt.HyperParameters()
     hp.Int("n", 2, 32, sampling="log")

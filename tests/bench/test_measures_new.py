@@ -115,3 +115,51 @@ def test_gp_cost_history_shape(n):
 
     points = cost_history(5, n)
     assert points.shape == (n, 5) and points.min() >= 0 and points.max() < 1
+
+
+# ------------------------------------------------- Hyperband proposals
+def test_hyperband_observations_are_the_problem_at_max_epochs():
+    from ktseed.bench.measures.gp import cost_history
+    from ktseed.bench.measures.gp import hyperband_observations
+    from ktseed.bench.multifidelity.problems import get_mf_problem
+
+    codec, observed, pending = hyperband_observations(
+        "mf_mixed_cond", 12, 4, max_epochs=9
+    )
+    assert codec.dimension == 5 and len(observed) == 12 and len(pending) == 4
+    problem = get_mf_problem("mf_mixed_cond", max_epochs=9)
+    decoded = codec.decode(cost_history(5, 16))
+    assert [v for v, _ in observed] == decoded[:12] and pending == decoded[12:]
+    for i, (values, y) in enumerate(observed):
+        outcome = problem.evaluate(values, 9, seed=i + 1, checkpoints={})
+        assert y == outcome.value
+    # At max_epochs the value is the final one, not an early one.
+    early = problem.evaluate(observed[0][0], 1, seed=1, checkpoints={})
+    assert early.value != observed[0][1]
+
+
+def test_hyperband_proposal_times_one_warm_up_then_the_seeds(monkeypatch):
+    from ktseed.oracles.gp import GPHandoff
+
+    calls = []
+    real = GPHandoff.propose
+
+    def spy(self, codec, observations, *, pending=(), **kwargs):
+        calls.append((self.seed, len(observations), len(pending)))
+        return real(self, codec, observations, pending=pending, **kwargs)
+
+    monkeypatch.setattr(GPHandoff, "propose", spy)
+    result = measures.hyperband_proposal_times(
+        problems=("mf_mixed_cond",), sizes=(10, 14), pending=3, repeats=2
+    )
+    assert calls == [(seed, n, 3) for n in (10, 14) for seed in (0, 1, 2)]
+    rows = result["rows"]
+    assert [(r["problem"], r["d"], r["n"], r["pending"]) for r in rows] == [
+        ("mf_mixed_cond", 5, 10, 3),
+        ("mf_mixed_cond", 5, 14, 3),
+    ]
+    for row in rows:
+        assert 0 < row["cpu_median_s"] <= row["cpu_max_s"]
+        assert 0 < row["wall_median_s"] <= row["wall_max_s"]
+    assert result["target_s"] == 0.1
+    assert result["config"]["repeats"] == 2 and len(result["load_average"]) == 3

@@ -97,6 +97,12 @@ def test_full_suite_peers_and_parallel_meet_the_issue():
         6,
         20,
     ]
+    assert m.hyperband_proposal == {
+        "problems": ["mf_branin", "mf_hartmann6", "mf_mixed_cond"],
+        "sizes": [30, 100],
+        "pending": 20,
+        "repeats": 20,
+    }
     assert m.create_trial["designs"] == [8, 64, 512, 4096]
     assert m.create_trial["fsync"] == [True, False]
     assert m.design_targets == {
@@ -143,3 +149,18 @@ def test_measure_estimates_follow_their_configuration():
         {"gp_cost": {"sizes": [1000], "dims": [20], "repeats": 1}}
     )
     assert large > 10 * small
+    one = measure_seconds(
+        {"hyperband_proposal": {"problems": ["mf_branin"], "repeats": 1}}
+    )
+    twenty = measure_seconds(
+        {
+            "hyperband_proposal": {
+                "problems": ["mf_branin", "mf_hartmann6", "mf_mixed_cond"],
+                "repeats": 20,
+            }
+        }
+    )
+    assert 0 < one < 5 and twenty > 10 * one
+    quick = suites.quick_suite().measures.hyperband_proposal
+    assert quick["sizes"] == [30] and quick["repeats"] <= 2
+    assert len(quick["problems"]) == 1

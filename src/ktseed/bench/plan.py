@@ -204,6 +204,21 @@ def _gp_cost_seconds(config: Mapping[str, Any]) -> float:
     return total * int(config.get("repeats", 3))
 
 
+def _hyperband_proposal_seconds(config: Mapping[str, Any]) -> float:
+    # One proposal at n observations plus the pending points: about
+    # 0.02 + 0.001 (n + pending) seconds; a warm-up call and the problem's
+    # evaluations per row.
+    pending = int(config.get("pending", 20))
+    calls = int(config.get("repeats", 20)) + 1
+    total = 0.0
+    for _ in config.get(
+        "problems", ("mf_branin", "mf_hartmann6", "mf_mixed_cond")
+    ):
+        for n in config.get("sizes", (30, 100)):
+            total += 0.5 + calls * (0.02 + 0.001 * (int(n) + pending))
+    return total
+
+
 def _create_trial_seconds(config: Mapping[str, Any]) -> float:
     designs = config.get("designs") or [8, config.get("trials", 500)]
     runs = (
@@ -254,6 +269,7 @@ MEASURE_COST: dict[str, Callable[[Mapping[str, Any]], float]] = {
     "prior_load": _prior_seconds,
     "gp_step": _gp_step_seconds,
     "gp_cost": _gp_cost_seconds,
+    "hyperband_proposal": _hyperband_proposal_seconds,
     "design_targets": _targets_seconds,
 }
 

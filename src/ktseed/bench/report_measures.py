@@ -191,6 +191,66 @@ def _gp_cost_lines(cost: Mapping[str, Any]) -> list[str]:
     return [*lines, *_notes(cost), ""]
 
 
+def _hyperband_proposal_lines(measure: Mapping[str, Any]) -> list[str]:
+    config = measure["config"]
+    target = float(measure.get("target_s", 0.1))
+    title = (
+        "### Model-based Hyperband: seconds per GP proposal (one "
+        "`GPHandoff.propose` at n observations plus "
+        f"{config['pending']} pending, 1 BLAS thread; median and max of "
+        f"{config['repeats']} seeds after a warm-up call)"
+    )
+    header = [
+        "problem",
+        "d",
+        "observations",
+        "CPU median",
+        "CPU max",
+        "wall median",
+        "wall max",
+        f"CPU median below {fmt(target)} s",
+    ]
+    rows = [
+        [
+            str(r["problem"]),
+            str(r["d"]),
+            str(r["n"]),
+            fmt(r["cpu_median_s"]),
+            fmt(r["cpu_max_s"]),
+            fmt(r["wall_median_s"]),
+            fmt(r["wall_max_s"]),
+            "yes" if r["cpu_median_s"] < target else "no",
+        ]
+        for r in measure["rows"]
+    ]
+    lines = _section(title, header, rows)
+    lines.append("\n" + hyperband_target_sentence(measure))
+    load = measure.get("load_average")
+    if load:
+        lines.append(
+            f"\nLoad average at the end: {', '.join(f'{x:.2f}' for x in load)}."
+        )
+    return [*lines, *_notes(measure), ""]
+
+
+def hyperband_target_sentence(measure: Mapping[str, Any]) -> str:
+    """Whether issue 16's target holds: CPU median below it at n=100."""
+    target = float(measure.get("target_s", 0.1))
+    at_100 = [r for r in measure["rows"] if r["n"] == 100]
+    head = f"Target (issue 16): below {fmt(target)} s per proposal at 100 "
+    if not at_100:
+        return head + "observations: not measured (no run at n=100)."
+    median = max(r["cpu_median_s"] for r in at_100)
+    worst = max(r["cpu_max_s"] for r in at_100)
+    verdict = "holds" if median < target else "does not hold"
+    every = "every" if worst < target else "not every"
+    return (
+        f"{head}observations {verdict}: the largest CPU median at n=100 is "
+        f"{fmt(median)} s; the largest single call {fmt(worst)} s, so "
+        f"{every} call stayed below it."
+    )
+
+
 def _median_range(row: Mapping[str, Any], prefix: str) -> str:
     """``median [min-max]`` of the seconds ``<prefix>median_s``..."""
     return (
@@ -240,6 +300,7 @@ _SECTIONS: tuple[
     ("design_build", _build_lines, False),
     ("gp_step", _gp_step_lines, True),
     ("gp_cost", _gp_cost_lines, True),
+    ("hyperband_proposal", _hyperband_proposal_lines, True),
     ("design_targets", _target_lines, True),
     ("prior_load", _prior_lines, False),
 )

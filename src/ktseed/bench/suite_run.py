@@ -191,6 +191,7 @@ def run_measures(
         "prior_load": m.prior_load_times,
         "gp_step": m.gp_step_times,
         "gp_cost": m.gp_cost_times,
+        "hyperband_proposal": m.hyperband_proposal_times,
         "design_targets": m.design_target_times,
     }
     ran, skipped = [], []

@@ -161,6 +161,12 @@ def full_suite() -> Suite:
                 "sizes": [30, 100, 300, 1000],
                 "repeats": 3,
             },
+            hyperband_proposal={
+                "problems": ["mf_branin", "mf_hartmann6", "mf_mixed_cond"],
+                "sizes": [30, 100],
+                "pending": 20,
+                "repeats": 20,
+            },
             design_targets={
                 "lhs": [4096, 32],
                 "csv_rows": 300_000,
@@ -262,6 +268,12 @@ def quick_suite() -> Suite:
             prior_load={"sizes": [100, 1000], "repeats": 2},
             gp_step={"problems": ["mixed"], "observations": 10, "repeats": 1},
             gp_cost={"dims": [6], "sizes": [30], "repeats": 1},
+            hyperband_proposal={
+                "problems": ["mf_mixed_cond"],
+                "sizes": [30],
+                "pending": 20,
+                "repeats": 2,
+            },
             design_targets={"lhs": [256, 8], "csv_rows": 2000, "repeats": 1},
         ),
         peers=(

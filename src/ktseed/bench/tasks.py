@@ -106,6 +106,7 @@ class Measures:
     prior_load: Mapping[str, Any] | None = None
     gp_step: Mapping[str, Any] | None = None
     gp_cost: Mapping[str, Any] | None = None
+    hyperband_proposal: Mapping[str, Any] | None = None
     design_targets: Mapping[str, Any] | None = None
 
 

@@ -155,44 +155,9 @@ class SpaceCodec(ValueChecks):
             ValueError: If the array does not have ``dimension`` columns or
                 holds NaN.
         """
-        u = np.asarray(points, dtype=float)
-        if u.ndim == 1:
-            u = u.reshape(1, -1)
-        if u.ndim != 2 or u.shape[1] != self.dimension:
-            msg = (
-                f"`points` must have shape (n, {self.dimension}) for a space "
-                f"with {self.dimension} tunable hyperparameters "
-                f"({', '.join(h.name for h in self.tunable)}); "
-                f"got shape {u.shape}."
-            )
-            raise ValueError(msg)
-        if np.isnan(u).any():
-            msg = "`points` must not contain NaN coordinates."
-            raise ValueError(msg)
-        u = np.clip(u, 0.0, UPPER_COORDINATE)
+        u = self._checked(points)
         n = u.shape[0]
-
-        # Per name: the current value column and where it is set, updated in
-        # declaration order exactly as KerasTuner's `_random_values` does.
-        current: dict[str, NDArray[Any]] = {}
-        present: dict[str, NDArray[np.bool_]] = {}
-        column = 0
-        for hp in self.entries:
-            if hp_kind(hp) == "Fixed":
-                values = np.empty(n, dtype=object)
-                values[:] = [hp.value] * n
-            else:
-                values = self._decode_column(hp, u[:, column])
-                column += 1
-            active = np.ones(n, dtype=bool)
-            for condition in hp.conditions:
-                active &= self._condition_mask(condition, current, present, n)
-            if hp.name not in current:
-                current[hp.name] = np.empty(n, dtype=object)
-                present[hp.name] = np.zeros(n, dtype=bool)
-            current[hp.name][active] = values[active]
-            present[hp.name] |= active
-
+        current, present = self._columns(u, None)
         masks = [present[name] for name in self._names]
         cols = [current[name] for name in self._names]
         out: list[Values] = []
@@ -209,6 +174,83 @@ class SpaceCodec(ValueChecks):
     def decode_one(self, point: ArrayLike) -> Values:
         """Decodes a single unit-cube point (see :meth:`decode`)."""
         return self.decode(np.asarray(point, dtype=float).reshape(1, -1))[0]
+
+    def value_columns(
+        self, points: ArrayLike, names: Iterable[str] | None = None
+    ) -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[np.bool_]]]:
+        """The decoded values of ``points``, one column per name.
+
+        What :meth:`decode` builds its dicts from, without building them:
+        point ``i``'s dict holds ``values[name][i]`` exactly where
+        ``present[name][i]`` is true.
+
+        Args:
+            points: As for :meth:`decode`.
+            names: Decode only these names (and whatever their conditions
+                read, which the caller must include: a hyperparameter's
+                activity is decided by its parents' columns). ``None``:
+                every name.
+
+        Returns:
+            ``(values, present)``: per name, an object array of values and
+            a boolean array of where the name is active.
+
+        Raises:
+            ValueError: As :meth:`decode`.
+        """
+        return self._columns(self._checked(points), names)
+
+    def _checked(self, points: ArrayLike) -> NDArray[np.float64]:
+        """``points`` as a checked ``(n, dimension)`` array in ``[0, 1)``."""
+        u = np.asarray(points, dtype=float)
+        if u.ndim == 1:
+            u = u.reshape(1, -1)
+        if u.ndim != 2 or u.shape[1] != self.dimension:
+            msg = (
+                f"`points` must have shape (n, {self.dimension}) for a space "
+                f"with {self.dimension} tunable hyperparameters "
+                f"({', '.join(h.name for h in self.tunable)}); "
+                f"got shape {u.shape}."
+            )
+            raise ValueError(msg)
+        if np.isnan(u).any():
+            msg = "`points` must not contain NaN coordinates."
+            raise ValueError(msg)
+        clipped: NDArray[np.float64] = np.clip(u, 0.0, UPPER_COORDINATE)
+        return clipped
+
+    def _columns(
+        self, u: NDArray[np.float64], names: Iterable[str] | None
+    ) -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[np.bool_]]]:
+        """:meth:`value_columns` of checked points."""
+        n = u.shape[0]
+        wanted = None if names is None else set(names)
+
+        # Per name: the current value column and where it is set, updated in
+        # declaration order exactly as KerasTuner's `_random_values` does.
+        current: dict[str, NDArray[Any]] = {}
+        present: dict[str, NDArray[np.bool_]] = {}
+        column = 0
+        for hp in self.entries:
+            fixed = hp_kind(hp) == "Fixed"
+            if wanted is not None and hp.name not in wanted:
+                column += 0 if fixed else 1
+                continue
+            if fixed:
+                values = np.empty(n, dtype=object)
+                values[:] = [hp.value] * n
+            else:
+                values = self._decode_column(hp, u[:, column])
+                column += 1
+            active = np.ones(n, dtype=bool)
+            for condition in hp.conditions:
+                active &= self._condition_mask(condition, current, present, n)
+            if hp.name not in current:
+                current[hp.name] = np.empty(n, dtype=object)
+                present[hp.name] = np.zeros(n, dtype=bool)
+            current[hp.name][active] = values[active]
+            present[hp.name] |= active
+        return current, present
 
     @staticmethod
     def _condition_mask(

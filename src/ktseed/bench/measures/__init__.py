@@ -21,6 +21,10 @@
   against ktseed's GP hand-off on the same trials; the hand-off against
   Optuna's ``GPSampler`` at 30 to 1,000 observations in 6 and 20
   dimensions.
+* :func:`hyperband_proposal_times` (:mod:`~ktseed.bench.measures.gp`):
+  CPU and wall seconds of one GP proposal of the model-based Hyperband
+  (``GPHandoff.propose`` at 30 and 100 observations of a multi-fidelity
+  problem plus 20 pending points), against issue 16's 0.1 s target.
 
 Each function returns ``{"config": ..., "rows": [...], "notes": [...]}``.
 """
@@ -33,6 +37,7 @@ from ktseed.bench.measures.build import design_target_times
 from ktseed.bench.measures.build import prior_load_times
 from ktseed.bench.measures.gp import gp_cost_times
 from ktseed.bench.measures.gp import gp_step_times
+from ktseed.bench.measures.gp import hyperband_proposal_times
 from ktseed.bench.measures.overhead import create_trial_overhead
 from ktseed.bench.measures.quality import design_quality
 
@@ -44,5 +49,6 @@ __all__ = [
     "design_target_times",
     "gp_cost_times",
     "gp_step_times",
+    "hyperband_proposal_times",
     "prior_load_times",
 ]

@@ -18,6 +18,7 @@ distances the kernel works on.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Mapping
@@ -118,6 +119,22 @@ class Layout:
             ]
         )
         self.conditional = any(self.conditions)
+        self._cat_cols = np.flatnonzero(self.categorical)
+        has_conditions = np.array([bool(c) for c in self.conditions], bool)
+        self._conditional_cols = np.flatnonzero(has_conditions)
+        self._unconditional_cols = np.flatnonzero(~has_conditions)
+        # The names conditions read, when every condition is a plain
+        # ``Parent`` (``name in values and values[name] in condition.values``)
+        # that :meth:`activity` can test column-wise; else None.
+        self._parents: set[str] | None = None
+        if all(
+            is_parent(c) for conditions in self.conditions for c in conditions
+        ):
+            self._parents = {
+                c.name
+                for hp in codec.entries
+                for c in hp.conditions  # Fixed entries' conditions too
+            }
 
     # ------------------------------------------------------------ encode
     def encode_values(
@@ -169,44 +186,57 @@ class Layout:
         Returns:
             Arrays of shapes ``(n, d)``, ``(n, d)`` and ``(n,)``.
         """
-        rows: list[FloatArray] = []
-        masks: list[BoolArray] = []
-        ys: list[float] = []
-        for values, value in observations:
+        scores: list[float] = []
+        for _, value in observations:
             try:
-                score = float(value)
+                scores.append(float(value))
             except (TypeError, ValueError):
-                score = math.nan
-            try:
-                row, mask = self.encode_values(values)
-            except (ValueError, KeyError, TypeError):
-                continue
-            rows.append(row)
-            masks.append(mask)
-            ys.append(score)
-        if not rows:
-            return (
-                np.zeros((0, self.d)),
-                np.zeros((0, self.d), dtype=bool),
-                np.zeros(0),
-            )
-        return np.vstack(rows), np.vstack(masks), np.asarray(ys, dtype=float)
+                scores.append(math.nan)
+        x, mask, kept = self._encode_many([v for v, _ in observations])
+        return x, mask, np.asarray(scores, dtype=float)[kept]
 
     def encode_points(
         self, points: Sequence[Mapping[str, Any]]
     ) -> tuple[FloatArray, BoolArray]:
         """Points and masks of values dicts; unencodable ones are skipped."""
-        encoded = []
-        for point in points:
+        x, mask, _ = self._encode_many(points)
+        return x, mask
+
+    def _encode_many(
+        self, points: Sequence[Mapping[str, Any]]
+    ) -> tuple[FloatArray, BoolArray, NDArray[np.int64]]:
+        """:meth:`encode_values` of each encodable point, snapped at once.
+
+        Snapping is row by row arithmetic, so one :meth:`snap` of all the
+        rows gives what snapping each row alone gives, at a fraction of
+        the cost.
+
+        Returns:
+            The points, their masks and the indices of the points kept.
+        """
+        rows: list[FloatArray] = []
+        masks: list[BoolArray] = []
+        kept: list[int] = []
+        for i, values in enumerate(points):
             try:
-                encoded.append(self.encode_values(point))
+                full = self.complete(values)
+                row = np.asarray(self.codec.encode(full), dtype=float)
+                mask = self.mask_of(full)
             except (ValueError, KeyError, TypeError):
                 continue
-        if not encoded:
-            return np.zeros((0, self.d)), np.zeros((0, self.d), dtype=bool)
+            rows.append(row.reshape(1, -1))
+            masks.append(mask)
+            kept.append(i)
+        if not rows:
+            return (
+                np.zeros((0, self.d)),
+                np.zeros((0, self.d), dtype=bool),
+                np.zeros(0, dtype=np.int64),
+            )
         return (
-            np.vstack([e[0] for e in encoded]),
-            np.vstack([e[1] for e in encoded]),
+            self.snap(np.vstack(rows)),
+            np.vstack(masks),
+            np.asarray(kept, dtype=np.int64),
         )
 
     def snap(self, u: FloatArray) -> FloatArray:
@@ -222,7 +252,35 @@ class Layout:
         return out
 
     def activity(self, u: FloatArray) -> BoolArray:
-        """Which coordinates of each point are active hyperparameters."""
+        """Which coordinates of each point are active hyperparameters.
+
+        The same as evaluating every condition on ``codec.decode(u)``
+        (:meth:`activity_by_decoding`), but column by column: only the
+        parents' coordinates are decoded, and a ``Parent`` condition is
+        tested on the whole column at once. Other condition classes go
+        through :meth:`activity_by_decoding`.
+        """
+        mask = np.ones(u.shape, dtype=bool)
+        if not self.conditional or u.shape[0] == 0:
+            return mask
+        if self._parents is None:
+            return self.activity_by_decoding(u)
+        values, present = self.codec.value_columns(u, self._parents)
+        for j, conditions in enumerate(self.conditions):
+            for condition in conditions:
+                name = condition.name
+                if name not in values:
+                    mask[:, j] = False
+                    continue
+                column = values[name]
+                hit = np.zeros(u.shape[0], dtype=bool)
+                for value in condition.values:
+                    hit |= column == value
+                mask[:, j] &= hit & present[name]
+        return mask
+
+    def activity_by_decoding(self, u: FloatArray) -> BoolArray:
+        """:meth:`activity` by decoding every point (any condition class)."""
         mask = np.ones(u.shape, dtype=bool)
         if not self.conditional or u.shape[0] == 0:
             return mask
@@ -248,17 +306,12 @@ class Layout:
         point 1 (the largest distance on the unit cube).
         """
         diff = a[:, None, :] - b[None, :, :]
-        cat = self.categorical
-        mismatch = None
-        if cat.any():
-            mismatch = np.abs(diff[..., cat]) > self.cat_tolerance[cat]
+        mismatch = self._mismatch(a, b)
         dist: FloatArray = np.multiply(diff, diff, out=diff)
         if mismatch is not None:
-            dist[..., cat] = mismatch.astype(float)
+            dist[..., self._cat_cols] = mismatch
         if self.conditional:
-            both = a_mask[:, None, :] & b_mask[None, :, :]
-            one = a_mask[:, None, :] ^ b_mask[None, :, :]
-            dist = np.where(both, dist, np.where(one, 1.0, 0.0))
+            self._mask_inactive(dist, a_mask, b_mask)
         return dist
 
     def distance_parts(
@@ -277,16 +330,45 @@ class Layout:
         """
         diff = a[:, None, :] - b[None, :, :]
         dist = diff * diff
-        if self.categorical.any():
-            cat = self.categorical
-            dist[..., cat] = (
-                np.abs(diff[..., cat]) > self.cat_tolerance[cat]
-            ).astype(float)
+        mismatch = self._mismatch(a, b)
+        if mismatch is not None:
+            dist[..., self._cat_cols] = mismatch
         both = a_mask[:, None, :] & b_mask[None, :, :]
         if self.conditional:
-            one = a_mask[:, None, :] ^ b_mask[None, :, :]
-            dist = np.where(both, dist, np.where(one, 1.0, 0.0))
+            self._mask_inactive(dist, a_mask, b_mask)
         return dist, diff, both
+
+    def _mismatch(self, a: FloatArray, b: FloatArray) -> FloatArray | None:
+        """Whether the categorical coordinates differ, ``(m, n, c)``; or None.
+
+        Computed from the categorical columns alone (the same differences
+        as the full ``a - b``).
+        """
+        cat = self._cat_cols
+        if not len(cat):
+            return None
+        gap = np.abs(a[:, None, cat] - b[None, :, cat])
+        mismatch: FloatArray = (gap > self.cat_tolerance[cat]).astype(float)
+        return mismatch
+
+    def _mask_inactive(
+        self, dist: FloatArray, a_mask: BoolArray, b_mask: BoolArray
+    ) -> None:
+        """Sets inactive coordinates of ``dist`` in place: 0 or 1.
+
+        0 where a coordinate is inactive in both points, 1 where it is
+        active in one only. Masks made by :meth:`mask_of` and
+        :meth:`activity` have every unconditional coordinate active, so
+        only the conditional columns need the work; other masks get it on
+        every column.
+        """
+        cols = self._conditional_cols
+        fixed = self._unconditional_cols
+        if not (a_mask[:, fixed].all() and b_mask[:, fixed].all()):
+            cols = np.arange(self.d)
+        am = a_mask[:, None, cols]
+        bm = b_mask[None, :, cols]
+        dist[..., cols] = np.where(am & bm, dist[..., cols], am ^ bm)
 
     # -------------------------------------------------------- repeats
     def near(
@@ -343,6 +425,35 @@ class Layout:
         return np.array(list(itertools.product(*grids)), dtype=float)
 
 
+def is_parent(condition: Any) -> bool:
+    """Whether ``condition`` is exactly a KerasTuner (or light) ``Parent``.
+
+    Subclasses may override ``is_active``, so they do not count.
+    """
+    return type(condition) in _parent_classes()
+
+
+@functools.cache
+def _parent_classes() -> tuple[type, ...]:
+    """The ``Parent`` classes: ktseed's light one and KerasTuner's.
+
+    KerasTuner does not export its class; the condition a
+    ``conditional_scope`` creates is asked for it.
+    """
+    from ktseed.space.light import Parent as LightParent
+
+    try:
+        import keras_tuner
+    except ImportError:  # pragma: no cover - KerasTuner is a dependency
+        return (LightParent,)
+    hp = keras_tuner.HyperParameters()
+    hp.Boolean("parent")
+    with hp.conditional_scope("parent", [True]):
+        hp.Boolean("child")
+    probe = hp.space[-1].conditions[0]
+    return (LightParent, type(probe))
+
+
 def centres(n: int) -> FloatArray:
     """The unit coordinates of ``n`` buckets' centres (the codec's rule)."""
     return (np.arange(n, dtype=float) + 0.5) / n
@@ -378,5 +489,6 @@ __all__ = [
     "ORDINAL",
     "Layout",
     "centres",
+    "is_parent",
     "numeric_grid",
 ]

@@ -260,9 +260,14 @@ def first_allowed(
         the same configuration are asked about once.
     """
     seen: set[tuple[tuple[str, str], ...]] = set()
-    chunk = 64
-    for begin in range(0, pool.shape[0], chunk):
-        decoded = layout.codec.decode(pool[begin : begin + chunk])
+    # Decoded and checked in chunks of 8, 16, 32, then 64 points: the
+    # first point is usually the answer, and every step is row by row, so
+    # the chunks change only how much is done ahead.
+    begin, chunk = 0, 8
+    while begin < pool.shape[0]:
+        end = begin + chunk
+        decoded = layout.codec.decode(pool[begin:end])
+        begin, chunk = end, min(2 * chunk, 64)
         repeats = np.zeros(len(decoded), dtype=bool)
         if avoid is not None and min_distance > 0 and avoid[0].shape[0]:
             # The distance of what would be proposed: the decoded values.

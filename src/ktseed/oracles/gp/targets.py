@@ -2,8 +2,9 @@
 
 The model sees standardised targets (mean 0, variance 1). By default they
 also pass through a Yeo-Johnson power transform fitted to the data (as
-HEBO does), so that a few very bad trials do not flatten the model where
-the good ones are.
+HEBO does; :mod:`~ktseed.oracles.gp.yeojohnson` fits it as SciPy does,
+without SciPy's per-call overhead), so that a few very bad trials do not
+flatten the model where the good ones are.
 
 The targets do not depend on the objective's scale or offset: values are
 first multiplied by a power of two (exact in floating point) that brings
@@ -86,11 +87,11 @@ def transform(y: FloatArray, kind: str) -> FloatArray:
     """
     z = quantize(standardize(y))
     if kind == "power" and y.shape[0] >= 3 and z.std() > 0:
-        from scipy import stats
+        from ktseed.oracles.gp.yeojohnson import yeojohnson
 
         try:
             with np.errstate(all="ignore"):
-                warped = np.asarray(stats.yeojohnson(z)[0], dtype=float)
+                warped = np.asarray(yeojohnson(z)[0], dtype=float)
         except (ValueError, FloatingPointError):  # pragma: no cover
             warped = z
         if np.all(np.isfinite(warped)):
