@@ -131,6 +131,31 @@ def test_conditional_design_points_reuse_the_space_codec(tmp_path, monkeypatch):
     assert len(built) <= 2
 
 
+def test_a_fresh_search_hashes_its_design_once(tmp_path, monkeypatch):
+    import ktseed.schedule as schedule_module
+    from ktseed.oracles import _state_files
+
+    hashed = []
+    real = schedule_module.design_digest
+
+    def counting(points):
+        hashed.append(len(points))
+        return real(points)
+
+    monkeypatch.setattr(schedule_module, "design_digest", counting)
+    monkeypatch.setattr(_state_files, "design_digest", counting)
+    oracle = sobol8_random_search(small_space())
+    run(oracle, tmp_path)
+    assert len(oracle.trials) == 12
+    # The design file and oracle.json's record of it share one checksum,
+    # computed once (not once for the record and again for the file).
+    assert hashed == [8]
+    saved = json.loads((tmp_path / "p" / DESIGN_FILE).read_text())
+    assert saved["sha256"] == real(oracle.design)
+    entry = oracle.get_state()[STATE_KEY]["design_file"]
+    assert entry["sha256"] == saved["sha256"]
+
+
 def test_seed_zero_is_a_real_seed(tmp_path):
     def trials(k):
         oracle = SeededRandomSearchOracle(
