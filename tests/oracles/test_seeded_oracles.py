@@ -131,6 +131,74 @@ def test_conditional_design_points_reuse_the_space_codec(tmp_path, monkeypatch):
     assert len(built) <= 2
 
 
+def test_design_points_run_as_built_while_the_space_is_unchanged(
+    tmp_path, monkeypatch
+):
+    # A conditional space: design points that leave `x` out (inactive) are
+    # not a superset of the space's names, yet need no completion.
+    hp = kt.HyperParameters()
+    hp.Choice("model", ["a", "b"])
+    with hp.conditional_scope("model", ["a"]):
+        hp.Float("x", 0.0, 1.0)
+    hp.Int("units", 1, 8)
+    oracle = sobol8_random_search(hp)
+    completed = []
+    real = _seeding.SpaceCodec.canonicalize
+
+    def counting(self, values, **kwargs):
+        completed.append(dict(values))
+        return real(self, values, **kwargs)
+
+    monkeypatch.setattr(_seeding.SpaceCodec, "canonicalize", counting)
+    run(oracle, tmp_path)
+    assert any("x" not in values for values in oracle.design)
+    assert trial_values(oracle)[:8] == oracle.design
+    # Sobol' points come out of the codec canonical: nothing canonicalises
+    # them again trial after trial.
+    assert completed == []
+
+
+def test_a_resumed_search_completes_design_points_for_a_grown_space(
+    tmp_path,
+):
+    # The design is built in a space that grows (`extra` is declared inside
+    # run_trial) and the search is killed in its second trial: the resumed
+    # oracle does not know which space the design was built in, so it
+    # completes each point for the space it has (not KerasTuner's unseeded
+    # random fill of `extra`).
+    spec = {"name": "sobol", "n_points": 4, "seed": 1}
+    runs = []
+
+    class Declaring(FormulaTuner):
+        def run_trial(self, trial, *args, **kwargs):
+            trial.hyperparameters.Int("extra", 1, 1000, default=500)
+            runs.append(trial.trial_id)
+            if runs == ["0", "1"]:
+                raise KeyboardInterrupt  # not caught by KerasTuner: a crash
+            return super().run_trial(trial, *args, **kwargs)
+
+    def search():
+        oracle = SeededRandomSearchOracle(
+            objective=SCORE,
+            max_trials=4,
+            seed=1,
+            hyperparameters=small_space(),
+            initializer=spec,
+        )
+        tuner = Declaring(
+            oracle=oracle, directory=str(tmp_path), project_name="p"
+        )
+        tuner.search(verbose=0)
+        return oracle
+
+    with pytest.raises(KeyboardInterrupt):
+        search()
+    resumed = search()
+    assert runs == ["0", "1", "1", "2", "3"]
+    design = resumed.design
+    assert trial_values(resumed) == [{**p, "extra": 500} for p in design]
+
+
 def test_a_fresh_search_hashes_its_design_once(tmp_path, monkeypatch):
     import ktseed.schedule as schedule_module
     from ktseed.oracles import _state_files

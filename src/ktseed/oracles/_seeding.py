@@ -92,6 +92,9 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         self._ktseed_saved_ongoing: dict[str, str] = {}
         self._ktseed_waiting_for_space = False
         self._ktseed_codec_cache: SpaceCodec | None = None
+        # Size of the space the design was built in, while its points can
+        # run as they are (see _ktseed_complete); None: unknown.
+        self._ktseed_design_space: int | None = None
         self._ktseed_forget_keys()
 
     def _ktseed_capacity(self) -> Capacity:
@@ -210,6 +213,13 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
             self._ktseed_waiting_for_space = True
             return False
         self._ktseed.materialize(self._ktseed_request(codec))
+        # Each design point is canonical in this space (the initializer's
+        # template made it so): while the space does not grow, completing
+        # a point changes nothing. With a name declared twice (under two
+        # conditions) the canonical order of names can differ from the
+        # decoded one, so such spaces keep completing every point.
+        unique = len(set(codec.names)) == len(codec)
+        self._ktseed_design_space = len(codec) if unique else None
         if self._ktseed_waiting_for_space and self.verbose:
             print(
                 f"ktseed: the search space is known now; the design of "
@@ -243,7 +253,12 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         seen inside ``run_trial``). KerasTuner would fill such gaps with an
         unseeded random draw; their defaults keep the trial reproducible.
         """
-        names = {hp.name for hp in self.hyperparameters.space}
+        space = self.hyperparameters.space
+        if len(space) == self._ktseed_design_space:
+            # The space the design was built in (a space only grows):
+            # canonical already, and without names added since.
+            return dict(values)
+        names = {hp.name for hp in space}
         if names <= set(values):
             return dict(values)
         return self._ktseed_codec().canonicalize(values, fill_defaults=True)
@@ -356,6 +371,8 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         """Restores KerasTuner's oracle state and ktseed's design state."""
         super().set_state(state)  # type: ignore[misc]
         self._ktseed_codec_cache = None  # the space was restored
+        # The saved space may have grown since the design was built.
+        self._ktseed_design_space = None
         self._ktseed_forget_keys()  # and so were the trials
         self._ktseed_saved_ongoing = dict(state.get("ongoing_trials", {}))
         codec = SpaceCodec(self.hyperparameters)
