@@ -199,6 +199,47 @@ def test_a_resumed_search_completes_design_points_for_a_grown_space(
     assert trial_values(resumed) == [{**p, "extra": 500} for p in design]
 
 
+@pytest.mark.parametrize(
+    ("oracle_cls", "options"),
+    [
+        (SeededRandomSearchOracle, {}),
+        # Its random phase lasts the whole search.
+        (SeededBayesianOptimizationOracle, {"num_initial_points": 12}),
+    ],
+)
+def test_random_draws_are_clipped_once(
+    tmp_path, monkeypatch, oracle_cls, options
+):
+    outputs = {}  # id -> clipped dict (kept alive, so ids stay unique)
+    reclipped = []
+    real = _seeding.SpaceCodec.clip
+
+    def recording(self, values):
+        if id(values) in outputs:
+            reclipped.append(dict(values))
+        out = real(self, values)
+        outputs[id(out)] = out
+        return out
+
+    monkeypatch.setattr(_seeding.SpaceCodec, "clip", recording)
+    oracle = oracle_cls(
+        objective=SCORE,
+        max_trials=12,
+        seed=5,
+        hyperparameters=small_space(),
+        initializer=SOBOL8,
+        **options,
+    )
+    run(oracle, tmp_path)
+    assert len(oracle.trials) == 12
+    # The four draws after the design were clipped (made canonical) by the
+    # repeat check, and not clipped a second time on the way out.
+    assert reclipped == []
+    codec = _seeding.SpaceCodec(oracle.hyperparameters)
+    for values in trial_values(oracle)[8:]:
+        assert real(codec, values) == values
+
+
 def test_a_fresh_search_hashes_its_design_once(tmp_path, monkeypatch):
     import ktseed.schedule as schedule_module
     from ktseed.oracles import _state_files

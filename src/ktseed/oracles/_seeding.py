@@ -95,6 +95,8 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         # Size of the space the design was built in, while its points can
         # run as they are (see _ktseed_complete); None: unknown.
         self._ktseed_design_space: int | None = None
+        # The last draw _ktseed_canonical clipped, and its size.
+        self._ktseed_clipped: tuple[dict[str, Any], int] | None = None
         self._ktseed_forget_keys()
 
     def _ktseed_capacity(self) -> Capacity:
@@ -341,7 +343,12 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         return cached
 
     def _ktseed_canonical(self, values: dict[str, Any]) -> dict[str, Any]:
-        return self._ktseed_codec().clip(values)
+        clipped = self._ktseed_codec().clip(values)
+        # Remembered so that _ktseed_sanitize does not clip it again (the
+        # size, in case KerasTuner adds keys to it on the way, as
+        # Hyperband's round-0 draw adds its tuner/* values).
+        self._ktseed_clipped = (clipped, len(clipped))
+        return clipped
 
     def _ktseed_sanitize(self, response: dict[str, Any]) -> dict[str, Any]:
         """The response with every value in range, on its grid, native.
@@ -353,6 +360,11 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         """
         values = response.get("values")
         if response.get("status") != "RUNNING" or not values:
+            return response
+        last, self._ktseed_clipped = self._ktseed_clipped, None
+        if last is not None and last[0] is values and last[1] == len(values):
+            # KerasTuner's draw, clipped by _ktseed_canonical and unchanged
+            # since: clipping is idempotent.
             return response
         return {**response, "values": self._ktseed_codec().clip(values)}
 
