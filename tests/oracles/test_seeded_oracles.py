@@ -131,6 +131,140 @@ def test_conditional_design_points_reuse_the_space_codec(tmp_path, monkeypatch):
     assert len(built) <= 2
 
 
+def test_design_points_run_as_built_while_the_space_is_unchanged(
+    tmp_path, monkeypatch
+):
+    # A conditional space: design points that leave `x` out (inactive) are
+    # not a superset of the space's names, yet need no completion.
+    hp = kt.HyperParameters()
+    hp.Choice("model", ["a", "b"])
+    with hp.conditional_scope("model", ["a"]):
+        hp.Float("x", 0.0, 1.0)
+    hp.Int("units", 1, 8)
+    oracle = sobol8_random_search(hp)
+    completed = []
+    real = _seeding.SpaceCodec.canonicalize
+
+    def counting(self, values, **kwargs):
+        completed.append(dict(values))
+        return real(self, values, **kwargs)
+
+    monkeypatch.setattr(_seeding.SpaceCodec, "canonicalize", counting)
+    run(oracle, tmp_path)
+    assert any("x" not in values for values in oracle.design)
+    assert trial_values(oracle)[:8] == oracle.design
+    # Sobol' points come out of the codec canonical: nothing canonicalises
+    # them again trial after trial.
+    assert completed == []
+
+
+def test_a_resumed_search_completes_design_points_for_a_grown_space(
+    tmp_path,
+):
+    # The design is built in a space that grows (`extra` is declared inside
+    # run_trial) and the search is killed in its second trial: the resumed
+    # oracle does not know which space the design was built in, so it
+    # completes each point for the space it has (not KerasTuner's unseeded
+    # random fill of `extra`).
+    spec = {"name": "sobol", "n_points": 4, "seed": 1}
+    runs = []
+
+    class Declaring(FormulaTuner):
+        def run_trial(self, trial, *args, **kwargs):
+            trial.hyperparameters.Int("extra", 1, 1000, default=500)
+            runs.append(trial.trial_id)
+            if runs == ["0", "1"]:
+                raise KeyboardInterrupt  # not caught by KerasTuner: a crash
+            return super().run_trial(trial, *args, **kwargs)
+
+    def search():
+        oracle = SeededRandomSearchOracle(
+            objective=SCORE,
+            max_trials=4,
+            seed=1,
+            hyperparameters=small_space(),
+            initializer=spec,
+        )
+        tuner = Declaring(
+            oracle=oracle, directory=str(tmp_path), project_name="p"
+        )
+        tuner.search(verbose=0)
+        return oracle
+
+    with pytest.raises(KeyboardInterrupt):
+        search()
+    resumed = search()
+    assert runs == ["0", "1", "1", "2", "3"]
+    design = resumed.design
+    assert trial_values(resumed) == [{**p, "extra": 500} for p in design]
+
+
+@pytest.mark.parametrize(
+    ("oracle_cls", "options"),
+    [
+        (SeededRandomSearchOracle, {}),
+        # Its random phase lasts the whole search.
+        (SeededBayesianOptimizationOracle, {"num_initial_points": 12}),
+    ],
+)
+def test_random_draws_are_clipped_once(
+    tmp_path, monkeypatch, oracle_cls, options
+):
+    outputs = {}  # id -> clipped dict (kept alive, so ids stay unique)
+    reclipped = []
+    real = _seeding.SpaceCodec.clip
+
+    def recording(self, values):
+        if id(values) in outputs:
+            reclipped.append(dict(values))
+        out = real(self, values)
+        outputs[id(out)] = out
+        return out
+
+    monkeypatch.setattr(_seeding.SpaceCodec, "clip", recording)
+    oracle = oracle_cls(
+        objective=SCORE,
+        max_trials=12,
+        seed=5,
+        hyperparameters=small_space(),
+        initializer=SOBOL8,
+        **options,
+    )
+    run(oracle, tmp_path)
+    assert len(oracle.trials) == 12
+    # The four draws after the design were clipped (made canonical) by the
+    # repeat check, and not clipped a second time on the way out.
+    assert reclipped == []
+    codec = _seeding.SpaceCodec(oracle.hyperparameters)
+    for values in trial_values(oracle)[8:]:
+        assert real(codec, values) == values
+
+
+def test_a_fresh_search_hashes_its_design_once(tmp_path, monkeypatch):
+    import ktseed.schedule as schedule_module
+    from ktseed.oracles import _state_files
+
+    hashed = []
+    real = schedule_module.design_digest
+
+    def counting(points):
+        hashed.append(len(points))
+        return real(points)
+
+    monkeypatch.setattr(schedule_module, "design_digest", counting)
+    monkeypatch.setattr(_state_files, "design_digest", counting)
+    oracle = sobol8_random_search(small_space())
+    run(oracle, tmp_path)
+    assert len(oracle.trials) == 12
+    # The design file and oracle.json's record of it share one checksum,
+    # computed once (not once for the record and again for the file).
+    assert hashed == [8]
+    saved = json.loads((tmp_path / "p" / DESIGN_FILE).read_text())
+    assert saved["sha256"] == real(oracle.design)
+    entry = oracle.get_state()[STATE_KEY]["design_file"]
+    assert entry["sha256"] == saved["sha256"]
+
+
 def test_seed_zero_is_a_real_seed(tmp_path):
     def trials(k):
         oracle = SeededRandomSearchOracle(

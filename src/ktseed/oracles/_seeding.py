@@ -92,6 +92,11 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         self._ktseed_saved_ongoing: dict[str, str] = {}
         self._ktseed_waiting_for_space = False
         self._ktseed_codec_cache: SpaceCodec | None = None
+        # Size of the space the design was built in, while its points can
+        # run as they are (see _ktseed_complete); None: unknown.
+        self._ktseed_design_space: int | None = None
+        # The last draw _ktseed_canonical clipped, and its size.
+        self._ktseed_clipped: tuple[dict[str, Any], int] | None = None
         self._ktseed_forget_keys()
 
     def _ktseed_capacity(self) -> Capacity:
@@ -210,6 +215,13 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
             self._ktseed_waiting_for_space = True
             return False
         self._ktseed.materialize(self._ktseed_request(codec))
+        # Each design point is canonical in this space (the initializer's
+        # template made it so): while the space does not grow, completing
+        # a point changes nothing. With a name declared twice (under two
+        # conditions) the canonical order of names can differ from the
+        # decoded one, so such spaces keep completing every point.
+        unique = len(set(codec.names)) == len(codec)
+        self._ktseed_design_space = len(codec) if unique else None
         if self._ktseed_waiting_for_space and self.verbose:
             print(
                 f"ktseed: the search space is known now; the design of "
@@ -243,7 +255,12 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         seen inside ``run_trial``). KerasTuner would fill such gaps with an
         unseeded random draw; their defaults keep the trial reproducible.
         """
-        names = {hp.name for hp in self.hyperparameters.space}
+        space = self.hyperparameters.space
+        if len(space) == self._ktseed_design_space:
+            # The space the design was built in (a space only grows):
+            # canonical already, and without names added since.
+            return dict(values)
+        names = {hp.name for hp in space}
         if names <= set(values):
             return dict(values)
         return self._ktseed_codec().canonicalize(values, fill_defaults=True)
@@ -326,7 +343,12 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         return cached
 
     def _ktseed_canonical(self, values: dict[str, Any]) -> dict[str, Any]:
-        return self._ktseed_codec().clip(values)
+        clipped = self._ktseed_codec().clip(values)
+        # Remembered so that _ktseed_sanitize does not clip it again (the
+        # size, in case KerasTuner adds keys to it on the way, as
+        # Hyperband's round-0 draw adds its tuner/* values).
+        self._ktseed_clipped = (clipped, len(clipped))
+        return clipped
 
     def _ktseed_sanitize(self, response: dict[str, Any]) -> dict[str, Any]:
         """The response with every value in range, on its grid, native.
@@ -338,6 +360,11 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         """
         values = response.get("values")
         if response.get("status") != "RUNNING" or not values:
+            return response
+        last, self._ktseed_clipped = self._ktseed_clipped, None
+        if last is not None and last[0] is values and last[1] == len(values):
+            # KerasTuner's draw, clipped by _ktseed_canonical and unchanged
+            # since: clipping is idempotent.
             return response
         return {**response, "values": self._ktseed_codec().clip(values)}
 
@@ -356,6 +383,8 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         """Restores KerasTuner's oracle state and ktseed's design state."""
         super().set_state(state)  # type: ignore[misc]
         self._ktseed_codec_cache = None  # the space was restored
+        # The saved space may have grown since the design was built.
+        self._ktseed_design_space = None
         self._ktseed_forget_keys()  # and so were the trials
         self._ktseed_saved_ongoing = dict(state.get("ongoing_trials", {}))
         codec = SpaceCodec(self.hyperparameters)
@@ -447,7 +476,9 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
             return
         points = self._ktseed.points
         assert points is not None  # the digest exists
-        self._ktseed_written = state_files.write_design(directory, points)
+        self._ktseed_written = state_files.write_design(
+            directory, points, digest
+        )
 
     def _ktseed_read_design(self, entry: Mapping[str, Any]) -> list[Values]:
         directory = _kt_private.project_directory(self)

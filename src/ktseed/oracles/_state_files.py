@@ -44,9 +44,20 @@ def torn_error(path: str, detail: str) -> StateFileError:
     return StateFileError(msg)
 
 
-def write_design(directory: str, points: list[Any]) -> str:
-    """Writes the design file; returns the design's digest."""
-    digest = design_digest(points)
+def write_design(
+    directory: str, points: list[Any], digest: str | None = None
+) -> str:
+    """Writes the design file; returns the design's digest.
+
+    Args:
+        directory: The project directory.
+        points: The design.
+        digest: The design's :func:`~ktseed.schedule.design_digest` if the
+            caller has it (hashing a long design costs more than writing
+            it), else computed here.
+    """
+    if digest is None:
+        digest = design_digest(points)
     os.makedirs(directory, exist_ok=True)
     write_json_atomically(
         os.path.join(directory, DESIGN_FILE),
