@@ -51,7 +51,7 @@ def test_ratio_pairs_each_seeded_run_with_the_stock_run_of_its_repeat(
     stock = {1: 1.0, 2: 2.0, 3: 3.0}
     seeded = {1: 3.0, 2: 1.1, 3: 2.0}
 
-    def fake(oracle_name, design, *, trials, seed, problem_name, workdir):
+    def fake(oracle_name, design, *, trials, seed, problem_name, workdir, **_):
         total = (stock if design is None else seeded)[seed]
         return total, 0.0, 1
 
@@ -66,6 +66,25 @@ def test_ratio_pairs_each_seeded_run_with_the_stock_run_of_its_repeat(
     assert seeded_row["ratio_min"] == pytest.approx(0.55)
     assert seeded_row["ratio_max"] == pytest.approx(3.0)
     assert seeded_row["us_per_call"] == pytest.approx(2.0e6)
+
+
+def test_stock_and_seeded_runs_share_one_max_trials(monkeypatch):
+    # A design longer than the run would otherwise give the seeded oracle
+    # wider trial ids (and larger state files) than its stock parent.
+    built = []
+    real = overhead._make_oracle
+
+    def spy(*args, **kwargs):
+        oracle = real(*args, **kwargs)
+        built.append((args[1], oracle.max_trials))
+        return oracle
+
+    monkeypatch.setattr(overhead, "_make_oracle", spy)
+    measures.create_trial_overhead(
+        trials=3, repeats=1, oracles=("random", "hyperband"), designs=(4, 1200)
+    )
+    assert {d for d, _ in built} == {None, 4, 1200}
+    assert {m for _, m in built} == {1200}
 
 
 def test_a_design_longer_than_the_run_is_accepted(tmp_path):

@@ -77,11 +77,12 @@ def _make_oracle(
     trials: int,
     seed: int,
     problem: Problem,
+    max_trials: int | None = None,
 ) -> Any:
     import keras_tuner as kt
     from keras_tuner import oracles as kt_oracles
 
-    length = max(trials, design or 0)
+    length = max(trials, design or 0, max_trials or 0)
     kwargs: dict[str, Any] = {
         "objective": kt.Objective(problem.metric, problem.direction),
         "seed": seed,
@@ -113,13 +114,25 @@ def time_create_trial(
     seed: int,
     problem_name: str,
     workdir: Path,
+    max_trials: int | None = None,
 ) -> tuple[float, float, int]:
-    """``(total seconds, first call seconds, calls)`` of one driven run."""
+    """``(total seconds, first call seconds, calls)`` of one driven run.
+
+    The oracle's ``max_trials`` is the largest of ``trials``, the design's
+    size and ``max_trials``: the variants of one measure pass the same
+    ``max_trials``, so that KerasTuner pads their trial ids to the same
+    width and writes state files of the same shape.
+    """
     from keras_tuner.engine.base_tuner import BaseTuner
 
     problem = get_problem(problem_name)
     oracle = _make_oracle(
-        oracle_name, design, trials=trials, seed=seed, problem=problem
+        oracle_name,
+        design,
+        trials=trials,
+        seed=seed,
+        problem=problem,
+        max_trials=max_trials,
     )
     label = "stock" if design is None else f"d{design}"
     BaseTuner(
@@ -223,6 +236,8 @@ def _rows_for(
     workdir: Path,
 ) -> list[dict[str, Any]]:
     rows = []
+    # One max_trials for stock and every design (see time_create_trial).
+    longest = max([trials, *(n for n in sizes if n is not None)])
     for oracle_name in oracles:
         if seeded_oracle_class(oracle_name) is None:
             notes.append(
@@ -243,6 +258,7 @@ def _rows_for(
                         seed=repeat + 1,
                         problem_name=problem,
                         workdir=workdir,
+                        max_trials=longest,
                     )
                 means[design].append(total / calls)
                 firsts[design].append(first)
