@@ -244,7 +244,7 @@ class SpaceCodec(ValueChecks):
                 column += 1
             active = np.ones(n, dtype=bool)
             for condition in hp.conditions:
-                active &= self._condition_mask(condition, current, present, n)
+                active &= self.condition_mask(condition, current, present, n)
             if hp.name not in current:
                 current[hp.name] = np.empty(n, dtype=object)
                 present[hp.name] = np.zeros(n, dtype=bool)
@@ -253,12 +253,25 @@ class SpaceCodec(ValueChecks):
         return current, present
 
     @staticmethod
-    def _condition_mask(
+    def condition_mask(
         condition: Any,
         current: Mapping[str, NDArray[Any]],
         present: Mapping[str, NDArray[np.bool_]],
         n: int,
     ) -> NDArray[np.bool_]:
+        """Where a ``Parent`` condition holds, for ``n`` decoded points.
+
+        Args:
+            condition: A condition with ``name`` and ``values`` (KerasTuner's
+                or ktseed's light ``Parent``).
+            current: Value columns by name, as :meth:`value_columns` returns.
+            present: Where each name is active, likewise.
+            n: The number of points.
+
+        Returns:
+            A boolean array: the parent is active and holds one of the
+            condition's values.
+        """
         name = condition.name
         if name not in current:
             return np.zeros(n, dtype=bool)

@@ -266,17 +266,12 @@ class Layout:
         if self._parents is None:
             return self.activity_by_decoding(u)
         values, present = self.codec.value_columns(u, self._parents)
+        n = u.shape[0]
         for j, conditions in enumerate(self.conditions):
             for condition in conditions:
-                name = condition.name
-                if name not in values:
-                    mask[:, j] = False
-                    continue
-                column = values[name]
-                hit = np.zeros(u.shape[0], dtype=bool)
-                for value in condition.values:
-                    hit |= column == value
-                mask[:, j] &= hit & present[name]
+                mask[:, j] &= self.codec.condition_mask(
+                    condition, values, present, n
+                )
         return mask
 
     def activity_by_decoding(self, u: FloatArray) -> BoolArray:
