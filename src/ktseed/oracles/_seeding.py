@@ -476,9 +476,8 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
             return
         points = self._ktseed.points
         assert points is not None  # the digest exists
-        self._ktseed_written = state_files.write_design(
-            directory, points, digest
-        )
+        state_files.write_design(directory, points, digest)
+        self._ktseed_written = digest
 
     def _ktseed_read_design(self, entry: Mapping[str, Any]) -> list[Values]:
         directory = _kt_private.project_directory(self)

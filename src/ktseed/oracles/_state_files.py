@@ -44,26 +44,21 @@ def torn_error(path: str, detail: str) -> StateFileError:
     return StateFileError(msg)
 
 
-def write_design(
-    directory: str, points: list[Any], digest: str | None = None
-) -> str:
-    """Writes the design file; returns the design's digest.
+def write_design(directory: str, points: list[Any], digest: str) -> None:
+    """Writes the design file.
 
     Args:
         directory: The project directory.
         points: The design.
-        digest: The design's :func:`~ktseed.schedule.design_digest` if the
-            caller has it (hashing a long design costs more than writing
-            it), else computed here.
+        digest: The design's :func:`~ktseed.schedule.design_digest`, which
+            the schedule keeps (hashing a long design costs more than
+            writing it).
     """
-    if digest is None:
-        digest = design_digest(points)
     os.makedirs(directory, exist_ok=True)
     write_json_atomically(
         os.path.join(directory, DESIGN_FILE),
         {"sha256": digest, "points": points},
     )
-    return digest
 
 
 def read_design(directory: str, entry: Mapping[str, Any]) -> list[Any]:
