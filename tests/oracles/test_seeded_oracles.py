@@ -106,14 +106,18 @@ def test_finished_trials_are_keyed_once(tmp_path, monkeypatch):
     assert oracle._ktseed_settled == earlier
 
 
-def test_conditional_design_points_reuse_the_space_codec(tmp_path, monkeypatch):
-    # A conditional space: half the design points leave `x` out (inactive).
+def model_space_with_conditional_x():
     hp = kt.HyperParameters()
     hp.Choice("model", ["a", "b"])
     with hp.conditional_scope("model", ["a"]):
         hp.Float("x", 0.0, 1.0)
     hp.Int("units", 1, 8)
-    oracle = sobol8_random_search(hp)
+    return hp
+
+
+def test_conditional_design_points_reuse_the_space_codec(tmp_path, monkeypatch):
+    # A conditional space: half the design points leave `x` out (inactive).
+    oracle = sobol8_random_search(model_space_with_conditional_x())
     built = []
     real = _seeding.SpaceCodec
 
@@ -136,12 +140,7 @@ def test_design_points_run_as_built_while_the_space_is_unchanged(
 ):
     # A conditional space: design points that leave `x` out (inactive) are
     # not a superset of the space's names, yet need no completion.
-    hp = kt.HyperParameters()
-    hp.Choice("model", ["a", "b"])
-    with hp.conditional_scope("model", ["a"]):
-        hp.Float("x", 0.0, 1.0)
-    hp.Int("units", 1, 8)
-    oracle = sobol8_random_search(hp)
+    oracle = sobol8_random_search(model_space_with_conditional_x())
     completed = []
     real = _seeding.SpaceCodec.canonicalize
 
