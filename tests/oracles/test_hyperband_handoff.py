@@ -6,11 +6,9 @@ import json
 import math
 import shutil
 import statistics
-import time
 from pathlib import Path
 
 import keras_tuner as kt
-import numpy as np
 import pytest
 from keras_tuner.engine.trial import Trial
 from keras_tuner.oracles import HyperbandOracle
@@ -714,24 +712,3 @@ def test_a_candidate_drawn_around_the_hook_raises_after_the_design(
         gp.populate_space("0004")
     # The stock hand-off has nothing of ktseed's to lose after the design.
     assert stock.populate_space("0004")["status"] == "RUNNING"
-
-
-# ---------------------------------------------------------------- cost
-def test_a_proposal_at_100_observations_costs_under_a_tenth_of_a_second():
-    hp = kt.HyperParameters()
-    for j in range(3):
-        hp.Float(f"x{j}", 0.0, 1.0)
-    hp.Choice("c", ["a", "b", "c"])
-    oracle = make(hyperparameters=hp, random_fraction=0.0)
-    codec = oracle._ktseed_codec()
-    rng = np.random.default_rng(0)
-    for i, values in enumerate(codec.decode(rng.random((100, 4)))):
-        score = sum((values[f"x{j}"] - 0.3) ** 2 for j in range(3))
-        add_trial(oracle, f"{i:04d}", values, 1, score)
-    oracle._ktseed_model_values("0100")  # imports and caches aside
-    costs = []
-    for i in range(101, 108):
-        start = time.process_time()
-        assert oracle._ktseed_model_values(f"{i:04d}") is not None
-        costs.append(time.process_time() - start)
-    assert statistics.median(costs) < 0.1, costs
