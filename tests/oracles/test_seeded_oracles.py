@@ -106,6 +106,25 @@ def test_finished_trials_are_keyed_once(tmp_path, monkeypatch):
     assert oracle._ktseed_settled == earlier
 
 
+def test_a_random_draw_is_clipped_once(tmp_path, monkeypatch):
+    oracle = sobol8_random_search(small_space())
+    clipped = []
+    real = _seeding.SpaceCodec.clip
+
+    def counting(self, values):
+        clipped.append(dict(values))
+        return real(self, values)
+
+    monkeypatch.setattr(_seeding.SpaceCodec, "clip", counting)
+    run(oracle, tmp_path)
+    drawn = trial_values(oracle)[8:]
+    assert len(drawn) == 4
+    # The repeat check keys a draw as it clips it; keying the trial made of
+    # it reuses that key instead of clipping the same values again.
+    for values in drawn:
+        assert clipped.count(values) == 1
+
+
 def model_space_with_conditional_x():
     hp = kt.HyperParameters()
     hp.Choice("model", ["a", "b"])

@@ -54,6 +54,9 @@ def _is_distributed_chief() -> bool:
     )
 
 
+#: Values found new by the repeat check, their size and their key.
+_FreshKey = tuple[Mapping[str, Any], int, PointKey]
+
 #: Trial statuses after which KerasTuner no longer changes a trial.
 _FINISHED = frozenset({"COMPLETED", "INVALID", "FAILED", "STOPPED"})
 
@@ -68,6 +71,8 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
 
     #: Whether the oracle can use scored observations (Bayesian only).
     _ktseed_supports_observations: ClassVar[bool] = False
+    #: The last values ``_ktseed_tried`` found new, their size and key.
+    _ktseed_fresh_key: _FreshKey | None
 
     # Attributes provided by keras_tuner.Oracle.
     hyperparameters: Any
@@ -279,6 +284,8 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         if not _kt_private.is_duplicate(self, values) and (
             key not in self._ktseed_trial_keys()
         ):
+            # The values a new trial is likely made of: keyed already.
+            self._ktseed_fresh_key = (values, len(values), key)
             return False, None
         for trial_id, trial in self.trials.items():
             if self._ktseed_key_of(trial) == key:
@@ -289,7 +296,13 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         return self._ktseed_tried(values)[0]
 
     def _ktseed_key_of(self, trial: Any) -> PointKey:
-        values = strip_tuner_keys(trial.hyperparameters.values)
+        values = trial.hyperparameters.values
+        fresh = self._ktseed_fresh_key
+        if fresh is not None and fresh[0] is values and fresh[1] == len(values):
+            # KerasTuner made the trial of the very dict _ktseed_tried keyed
+            # (a canonical draw), and nothing was added to it since.
+            return fresh[2]
+        values = strip_tuner_keys(values)
         return point_key(self._ktseed_codec().clip(values))
 
     def _ktseed_trial_keys(self) -> set[PointKey]:
@@ -332,6 +345,7 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         self._ktseed_settled: set[str] = set()
         # Keyed trials still running: their values can still grow.
         self._ktseed_open: set[str] = set()
+        self._ktseed_fresh_key = None
 
     def _ktseed_codec(self) -> SpaceCodec:
         """A codec of the current space (rebuilt when the space grows)."""
