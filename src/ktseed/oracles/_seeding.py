@@ -57,6 +57,16 @@ def _is_distributed_chief() -> bool:
 #: Values found new by the repeat check, their size and their key.
 _FreshKey = tuple[Mapping[str, Any], int, PointKey]
 
+
+def _still(kept: tuple[Any, ...] | None, values: Mapping[str, Any]) -> bool:
+    """Whether ``kept`` (a dict and its size, first) is ``values`` as kept.
+
+    The very dict, with nothing added since: what was worked out from it
+    (its clip, its key) still holds.
+    """
+    return kept is not None and kept[0] is values and kept[1] == len(values)
+
+
 #: Trial statuses after which KerasTuner no longer changes a trial.
 _FINISHED = frozenset({"COMPLETED", "INVALID", "FAILED", "STOPPED"})
 
@@ -298,9 +308,8 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
     def _ktseed_key_of(self, trial: Any) -> PointKey:
         values = trial.hyperparameters.values
         fresh = self._ktseed_fresh_key
-        if fresh is not None and fresh[0] is values and fresh[1] == len(values):
-            # KerasTuner made the trial of the very dict _ktseed_tried keyed
-            # (a canonical draw), and nothing was added to it since.
+        if fresh is not None and _still(fresh, values):
+            # KerasTuner made the trial of the dict _ktseed_tried keyed.
             return fresh[2]
         values = strip_tuner_keys(values)
         return point_key(self._ktseed_codec().clip(values))
@@ -376,7 +385,7 @@ class SeededOracleMixin(_kt_private.RandomValuesHook):
         if response.get("status") != "RUNNING" or not values:
             return response
         last, self._ktseed_clipped = self._ktseed_clipped, None
-        if last is not None and last[0] is values and last[1] == len(values):
+        if _still(last, values):
             # KerasTuner's draw, clipped by _ktseed_canonical and unchanged
             # since: clipping is idempotent.
             return response
